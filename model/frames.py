@@ -1,0 +1,280 @@
+"""Take T frames evenly spread over a video, in bounded memory and time.
+
+How: a cheap first pass reads packet headers only (no decoding) to learn the real presentation
+timeline and where the keyframes are; container headers often lie about frame counts and
+durations. Then one decoding pass walks forward through the wanted frames and seeks only when
+the next wanted frame lies beyond the next keyframe: decoding everything is slow on long videos,
+seeking to every frame is slow on short ones. Only the wanted frames are converted to RGB, so
+memory holds T frames whatever the video's length.
+
+Which frames: one per equal segment of the timeline, the segment's keyframe nearest its centre
+when it has one (cheap to decode), else its centre frame (see `choose_frame_indices`).
+Short videos (fewer frames than T): indices repeat (frame i of N is taken for slot floor(i*N/T)),
+and `unique_count` says how many distinct frames there were.
+"""
+
+from __future__ import annotations
+
+import bisect
+import io
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Iterator, Sequence
+
+import av
+import numpy as np
+from PIL import Image
+
+from .errors import VideoInputError
+
+VideoSource = bytes | bytearray | memoryview | str | Path | BinaryIO
+
+IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"BM")
+
+
+@dataclass(frozen=True)
+class SamplingLimits:
+    """What one input may cost. Over a limit -> VideoInputError with status 413."""
+
+    max_pixels_per_frame: int = 3840 * 2160  # 4K UHD
+    max_duration_s: float = 3 * 3600.0
+    max_frames_total: int = 1_000_000
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    width: int
+    height: int
+    fps: float | None
+    duration_s: float | None
+    frames_total: int
+
+
+@dataclass
+class SampledFrames:
+    frames: list[np.ndarray]  # T RGB uint8 arrays (H, W, 3)
+    indices: list[int]  # frame number of each, in presentation order
+    timestamps_s: list[float]
+    unique_count: int
+    video: VideoInfo
+    extra: dict = field(default_factory=dict)
+
+    def describe(self) -> dict:
+        """Metadata for answers: everything but the pixels."""
+        return {
+            "frames": {
+                "count": len(self.frames),
+                "unique": self.unique_count,
+                "indices": self.indices,
+                "timestamps_s": [round(t, 4) for t in self.timestamps_s],
+            },
+            "video": asdict(self.video),
+        }
+
+
+def sample_frame_indices(frames_total: int, count: int) -> list[int]:
+    """`count` indices evenly spread over `frames_total` frames: the centre of each equal segment."""
+    if frames_total <= 0 or count <= 0:
+        raise ValueError("frames_total and count must be positive")
+    return [min(frames_total - 1, int((slot + 0.5) * frames_total / count)) for slot in range(count)]
+
+
+def choose_frame_indices(frames_total: int, count: int, keyframe_indices: Sequence[int] = ()) -> list[int]:
+    """One frame per equal segment of the video: the keyframe nearest the segment's centre if the
+    segment holds one, else the centre frame. A keyframe decodes on its own, so a long video costs
+    T keyframe decodes instead of T half-GOPs of decoding, and a short one is unchanged."""
+    centres = sample_frame_indices(frames_total, count)
+    if frames_total < count or not keyframe_indices:
+        return centres
+    chosen = []
+    for slot, centre in enumerate(centres):
+        start, end = slot * frames_total // count, (slot + 1) * frames_total // count
+        inside = keyframe_indices[bisect.bisect_left(keyframe_indices, start) : bisect.bisect_left(keyframe_indices, end)]
+        chosen.append(min(inside, key=lambda k: abs(k - centre)) if inside else centre)
+    return chosen
+
+
+def sample_images(images: Sequence[np.ndarray], count: int, fps: float | None = None) -> SampledFrames:
+    """Sample from frames already in memory (e.g. captured in a browser), same policy as videos."""
+    if len(images) == 0:
+        raise VideoInputError("no frames were given", "no_frames")
+    indices = sample_frame_indices(len(images), count)
+    height, width = images[0].shape[:2]
+    duration = len(images) / fps if fps else None
+    info = VideoInfo(width=width, height=height, fps=fps, duration_s=duration, frames_total=len(images))
+    timestamps = [index / fps if fps else float(index) for index in indices]
+    return SampledFrames([images[i] for i in indices], indices, timestamps, len(set(indices)), info)
+
+
+def looks_like_image(data: bytes) -> bool:
+    return data.startswith(IMAGE_SIGNATURES) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+
+
+def decode_image(data: bytes, limits: SamplingLimits = SamplingLimits()) -> np.ndarray:
+    """PNG/JPEG/WebP/BMP bytes -> RGB uint8 (H, W, 3), checking the size before decoding pixels."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            _check_pixels(image.width, image.height, limits)
+            return np.asarray(image.convert("RGB"))
+    except VideoInputError:
+        raise
+    except Exception as error:  # PIL raises many types (incl. DecompressionBombError)
+        raise VideoInputError(f"not a decodable image: {error}", "undecodable_image") from error
+
+
+def sample_clip(data: bytes, count: int, limits: SamplingLimits = SamplingLimits()) -> SampledFrames:
+    """Bytes of a video, or of one image (a 1-frame clip), -> T frames."""
+    if len(data) == 0:
+        raise VideoInputError("the request body is empty: send a video file", "empty_input")
+    if looks_like_image(data):
+        return sample_images([decode_image(data, limits)], count)
+    return sample_video(data, count, limits)
+
+
+def sample_video(source: VideoSource, count: int, limits: SamplingLimits = SamplingLimits()) -> SampledFrames:
+    """T frames evenly spread over the video's real duration. Raises VideoInputError."""
+    with _open_container(source) as container:
+        stream = _video_stream(container)
+        _check_pixels(stream.codec_context.width, stream.codec_context.height, limits)
+        timeline = _read_timeline(container, stream, limits)
+    with _open_container(source) as container:
+        stream = _video_stream(container)
+        stream.thread_type = "AUTO"  # frame + slice threads: ~1.7x faster on long-GOP H.264
+        keyframe_indices = [bisect.bisect_left(timeline.pts, k) for k in timeline.keyframe_pts]
+        wanted = [timeline.pts[i] for i in choose_frame_indices(len(timeline.pts), count, keyframe_indices)]
+        decoded = _decode_wanted_frames(container, stream, wanted, timeline.keyframe_pts)
+    return _assemble(decoded, wanted, timeline, stream_size=(stream.codec_context.width, stream.codec_context.height))
+
+
+@dataclass
+class _Timeline:
+    pts: list[int]  # presentation timestamps of every frame, sorted, unique
+    keyframe_pts: list[int]
+    time_base: float
+    fps: float | None
+
+
+def _open_container(source: VideoSource):
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        if len(source) == 0:
+            raise VideoInputError("the request body is empty: send a video file", "empty_input")
+        source = io.BytesIO(bytes(source)) if not isinstance(source, bytes) else io.BytesIO(source)
+    elif hasattr(source, "seek"):
+        source.seek(0)
+    try:
+        return av.open(source if not isinstance(source, Path) else str(source), mode="r")
+    except (av.FFmpegError, UnicodeDecodeError, ValueError, OSError) as error:
+        raise VideoInputError(f"not a readable video container: {error}", "undecodable") from error
+
+
+def _video_stream(container):
+    if not container.streams.video:
+        kinds = sorted({s.type for s in container.streams})
+        raise VideoInputError(f"no video stream in the file (found: {kinds or 'nothing'})", "no_video_stream")
+    return container.streams.video[0]
+
+
+def _check_pixels(width: int, height: int, limits: SamplingLimits) -> None:
+    if width * height > limits.max_pixels_per_frame:
+        raise VideoInputError(
+            f"frames of {width}x{height} exceed the limit of {limits.max_pixels_per_frame} pixels",
+            "too_many_pixels",
+            413,
+        )
+
+
+def _read_timeline(container, stream, limits: SamplingLimits) -> _Timeline:
+    """Packet headers only (no decoding): the true frame timeline and keyframe positions."""
+    time_base = float(stream.time_base) if stream.time_base else 0.0
+    if container.duration and container.duration / 1e6 > limits.max_duration_s:
+        _refuse_duration(container.duration / 1e6, limits)
+    pts_seen: set[int] = set()
+    keyframes: list[int] = []
+    try:
+        for packet in container.demux(stream):
+            stamp = packet.pts if packet.pts is not None else packet.dts
+            if packet.size == 0 or stamp is None:
+                continue
+            pts_seen.add(stamp)
+            if packet.is_keyframe:
+                keyframes.append(stamp)
+            if len(pts_seen) > limits.max_frames_total:
+                raise VideoInputError(f"more than {limits.max_frames_total} frames", "too_many_frames", 413)
+    except av.FFmpegError:
+        pass  # a damaged tail: sample what could be read
+    if not pts_seen:
+        raise VideoInputError("the video has no readable frames", "no_frames")
+    pts = sorted(pts_seen)
+    span_s = (pts[-1] - pts[0]) * time_base
+    if span_s > limits.max_duration_s:
+        _refuse_duration(span_s, limits)
+    fps = float(stream.average_rate) if stream.average_rate else None
+    if not fps and span_s > 0:
+        fps = (len(pts) - 1) / span_s
+    return _Timeline(pts, sorted(keyframes) or [pts[0]], time_base, fps)
+
+
+def _refuse_duration(duration_s: float, limits: SamplingLimits) -> None:
+    raise VideoInputError(
+        f"video lasts {duration_s:.0f} s, over the limit of {limits.max_duration_s:.0f} s", "too_long", 413
+    )
+
+
+def _decoded_frames(container, stream) -> Iterator:
+    for packet in container.demux(stream):
+        yield from packet.decode()
+
+
+def _decode_wanted_frames(container, stream, wanted: list[int], keyframes: list[int]) -> list[tuple[int, np.ndarray]]:
+    """Walk forward through the wanted pts; seek only past a keyframe. Returns (pts, RGB) per wanted slot."""
+    taken: list[tuple[int, np.ndarray]] = []
+    frames = _decoded_frames(container, stream)
+    position = wanted[0] if keyframes[0] >= wanted[0] else keyframes[0]  # where decoding stands now
+    try:
+        for target in wanted:
+            if taken and taken[-1][0] >= target:
+                taken.append(taken[-1])  # repeated slot (short video) or a frame already past the target
+                continue
+            keyframe = keyframes[max(0, bisect.bisect_right(keyframes, target) - 1)]
+            if keyframe > position:
+                container.seek(keyframe, stream=stream, backward=True, any_frame=False)
+                frames = _decoded_frames(container, stream)
+            frame = _first_frame_at_or_after(frames, target)
+            if frame is None:
+                break
+            position = frame.pts
+            taken.append((frame.pts, frame.to_ndarray(format="rgb24")))
+    except av.FFmpegError as error:
+        if not taken:
+            raise VideoInputError(f"the video's frames cannot be decoded: {error}", "undecodable") from error
+    if not taken:
+        raise VideoInputError("no frame of the video could be decoded", "no_frames")
+    return taken
+
+
+def _first_frame_at_or_after(frames: Iterator, target: int):
+    for frame in frames:
+        if frame.pts is None or frame.pts >= target:
+            return frame
+    return None
+
+
+def _assemble(decoded: list[tuple[int, np.ndarray]], wanted: list[int], timeline: _Timeline, stream_size) -> SampledFrames:
+    """T frames even if the tail could not be decoded (the last good frame repeats)."""
+    while len(decoded) < len(wanted):
+        decoded.append(decoded[-1])
+    start = timeline.pts[0]
+    stamps = [pts if pts is not None else wanted[i] for i, (pts, _) in enumerate(decoded)]
+    indices = [min(bisect.bisect_left(timeline.pts, stamp), len(timeline.pts) - 1) for stamp in stamps]
+    height, width = decoded[0][1].shape[:2]
+    frame_s = 1.0 / timeline.fps if timeline.fps else 0.0
+    duration = (timeline.pts[-1] - start) * timeline.time_base + frame_s
+    info = VideoInfo(
+        width=width,
+        height=height,
+        fps=round(timeline.fps, 4) if timeline.fps else None,
+        duration_s=round(duration, 4),
+        frames_total=len(timeline.pts),
+    )
+    timestamps = [(stamp - start) * timeline.time_base for stamp in stamps]
+    return SampledFrames([frame for _, frame in decoded], indices, timestamps, len(set(indices)), info)
