@@ -7,8 +7,9 @@ the next wanted frame lies beyond the next keyframe: decoding everything is slow
 seeking to every frame is slow on short ones. Only the wanted frames are converted to RGB, so
 memory holds T frames whatever the video's length.
 
-Which frames: one per equal segment of the timeline, the segment's keyframe nearest its centre
-when it has one (cheap to decode), else its centre frame (see `choose_frame_indices`).
+Which frames: one per equal segment of the video's time span, the segment's keyframe nearest
+its centre when it has one (cheap to decode), else the frame showing at its centre
+(see `choose_frame_indices`).
 Short videos (fewer frames than T): indices repeat (frame i of N is taken for slot floor(i*N/T)),
 and `unique_count` says how many distinct frames there were.
 """
@@ -72,26 +73,40 @@ class SampledFrames:
         }
 
 
-def sample_frame_indices(frames_total: int, count: int) -> list[int]:
-    """`count` indices evenly spread over `frames_total` frames: the centre of each equal segment."""
-    if frames_total <= 0 or count <= 0:
-        raise ValueError("frames_total and count must be positive")
-    return [min(frames_total - 1, int((slot + 0.5) * frames_total / count)) for slot in range(count)]
+def choose_frame_indices(
+    frame_times: Sequence[float], count: int, keyframe_indices: Sequence[int] = (), frame_duration: float | None = None
+) -> list[int]:
+    """One frame per equal segment of the video's time span (frame k covers [t_k, t_k + d)).
 
-
-def choose_frame_indices(frames_total: int, count: int, keyframe_indices: Sequence[int] = ()) -> list[int]:
-    """One frame per equal segment of the video: the keyframe nearest the segment's centre if the
-    segment holds one, else the centre frame. A keyframe decodes on its own, so a long video costs
-    T keyframe decodes instead of T half-GOPs of decoding, and a short one is unchanged."""
-    centres = sample_frame_indices(frames_total, count)
-    if frames_total < count or not keyframe_indices:
-        return centres
+    Each segment takes the frame showing at its centre time, or, if a keyframe starts inside the
+    segment, the keyframe nearest the centre: a keyframe decodes on its own, so a long video costs
+    T keyframe decodes instead of T half-GOPs, and a short one is unchanged. Time, not frame
+    number, is what is spread evenly: variable-frame-rate files have gaps in their timelines.
+    """
+    times = np.asarray(frame_times, dtype=np.float64)
+    if len(times) == 0 or count <= 0:
+        raise ValueError("need at least one frame and a positive count")
+    if frame_duration is None:
+        frame_duration = float(np.median(np.diff(times))) if len(times) > 1 else 1.0
+    edges = times[0] + (times[-1] + frame_duration - times[0]) * np.arange(count + 1) / count
+    keyframe_times = times[np.asarray(keyframe_indices, dtype=np.int64)] if len(keyframe_indices) else times[:0]
     chosen = []
-    for slot, centre in enumerate(centres):
-        start, end = slot * frames_total // count, (slot + 1) * frames_total // count
-        inside = keyframe_indices[bisect.bisect_left(keyframe_indices, start) : bisect.bisect_left(keyframe_indices, end)]
-        chosen.append(min(inside, key=lambda k: abs(k - centre)) if inside else centre)
+    for slot in range(count):
+        centre = (edges[slot] + edges[slot + 1]) / 2
+        inside = np.flatnonzero((keyframe_times >= edges[slot]) & (keyframe_times < edges[slot + 1]))
+        if inside.size:
+            nearest = inside[np.argmin(np.abs(keyframe_times[inside] - centre))]
+            chosen.append(int(keyframe_indices[nearest]))
+        else:
+            chosen.append(max(0, int(np.searchsorted(times, centre, side="right")) - 1))
     return chosen
+
+
+def sample_frame_indices(frames_total: int, count: int) -> list[int]:
+    """`count` indices evenly spread over `frames_total` equally spaced frames (repeats if fewer)."""
+    if frames_total <= 0:
+        raise ValueError("frames_total must be positive")
+    return choose_frame_indices(np.arange(frames_total, dtype=np.float64), count, frame_duration=1.0)
 
 
 def sample_images(images: Sequence[np.ndarray], count: int, fps: float | None = None) -> SampledFrames:
@@ -140,8 +155,7 @@ def sample_video(source: VideoSource, count: int, limits: SamplingLimits = Sampl
     with _open_container(source) as container:
         stream = _video_stream(container)
         stream.thread_type = "AUTO"  # frame + slice threads: ~1.7x faster on long-GOP H.264
-        keyframe_indices = [bisect.bisect_left(timeline.pts, k) for k in timeline.keyframe_pts]
-        wanted = [timeline.pts[i] for i in choose_frame_indices(len(timeline.pts), count, keyframe_indices)]
+        wanted = [timeline.pts[i] for i in _choose_from_timeline(timeline, count)]
         decoded = _decode_wanted_frames(container, stream, wanted, timeline.keyframe_pts)
     return _assemble(decoded, wanted, timeline, stream_size=(stream.codec_context.width, stream.codec_context.height))
 
@@ -212,6 +226,12 @@ def _read_timeline(container, stream, limits: SamplingLimits) -> _Timeline:
     if not fps and span_s > 0:
         fps = (len(pts) - 1) / span_s
     return _Timeline(pts, sorted(keyframes) or [pts[0]], time_base, fps)
+
+
+def _choose_from_timeline(timeline: _Timeline, count: int) -> list[int]:
+    keyframe_indices = [bisect.bisect_left(timeline.pts, k) for k in timeline.keyframe_pts]
+    frame_duration = 1.0 / timeline.fps / timeline.time_base if timeline.fps and timeline.time_base else None
+    return choose_frame_indices(timeline.pts, count, keyframe_indices, frame_duration)
 
 
 def _refuse_duration(duration_s: float, limits: SamplingLimits) -> None:

@@ -1,0 +1,52 @@
+# The two commands: `make serve` and `make test`. Everything else is a step they call.
+SHELL := /bin/bash
+PY := .venv/bin/python
+CHECKPOINT := checkpoints/deepfake.pth
+MAR := model_store/deepfake.mar
+SERVING_SOURCES := $(shell find model handler archive -name '*.py' 2>/dev/null)
+
+.PHONY: help setup model archive serve test test-fast test-js bench clean
+
+help:
+	@echo "make serve      set up, build the demo model if missing, serve TorchServe + proxy"
+	@echo "make test       set up and run the whole suite (Python + extension JS)"
+	@echo "make test-fast  unit tests only (pure logic, seconds)"
+	@echo "make model      train the demo model on synthetic data -> $(CHECKPOINT)"
+	@echo "make archive    package $(CHECKPOINT) -> $(MAR)"
+	@echo "make bench      benchmarks (medians) -> bench/results/"
+
+setup:
+	@scripts/install_system_packages.sh
+	@scripts/setup_venv.sh
+
+# Synthetic demo data + training; see train/README.md for the recipe and its measured figures.
+$(CHECKPOINT):
+	$(MAKE) setup
+	$(PY) -m train.demo --out $(CHECKPOINT)
+
+model: $(CHECKPOINT)
+
+# Rebuilt when the checkpoint or any code packed into the archive is newer than the .mar.
+$(MAR): $(CHECKPOINT) $(SERVING_SOURCES)
+	$(PY) -m archive --checkpoint $(CHECKPOINT) --export-path model_store
+
+archive: setup $(MAR)
+
+serve: setup $(MAR)
+	$(PY) -m archive.serve
+
+test: setup
+	node --test extension/test/
+	$(PY) -m pytest
+
+test-fast: setup
+	$(PY) -m pytest tests/unit
+
+test-js:
+	node --test extension/test/
+
+bench: setup
+	$(PY) -m bench
+
+clean:
+	rm -rf model_store logs artifacts .pytest_cache
