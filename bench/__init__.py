@@ -1,0 +1,1 @@
+"""Benchmarks: the served path against its in-process floor and a naive peer. `make bench`."""
