@@ -1,0 +1,1 @@
+"""The proxy's routers: /api/* (health, model, inference) and the upload page."""

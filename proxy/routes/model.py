@@ -1,0 +1,56 @@
+"""GET /api/model: the checkpoint's metadata (from the handler) and TorchServe's serving settings."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+from fastapi import APIRouter
+
+from proxy.dependencies import TorchServeDep
+from proxy.errors import ApiError, upstream_error_body
+from proxy.schemas import ErrorBody, ModelInfo, serving_from_description
+
+router = APIRouter(tags=["model"])
+
+
+@router.get(
+    "/model",
+    response_model=ModelInfo,
+    responses={502: {"model": ErrorBody}, 503: {"model": ErrorBody}, 504: {"model": ErrorBody}},
+)
+async def model(torchserve: TorchServeDep) -> ModelInfo:
+    answers = await asyncio.gather(torchserve.describe_model(), torchserve.describe_checkpoint(), return_exceptions=True)
+    for answer in answers:
+        if isinstance(answer, BaseException):
+            raise answer
+    management, described = answers
+    checkpoint = checkpoint_metadata(described)
+    serving = serving_from_description(registered_model(management, torchserve.settings.model_name))
+    return ModelInfo(**{"name": torchserve.settings.model_name, **checkpoint, "serving": serving})
+
+
+def registered_model(response: httpx.Response, name: str) -> dict[str, Any]:
+    if response.status_code == 404:
+        raise ApiError(503, "model_not_registered", f"model {name!r} is not registered in TorchServe")
+    if not response.is_success:
+        raise ApiError(502, "torchserve_error", f"TorchServe management API: {upstream_error_body(response.status_code, response.content)['error']}")
+    descriptions = response.json()
+    if not isinstance(descriptions, list) or not descriptions:
+        raise ApiError(502, "torchserve_error", "TorchServe management API described no model")
+    return descriptions[0]
+
+
+def checkpoint_metadata(response: httpx.Response) -> dict[str, Any]:
+    """The `model` object of the handler's answer to {"describe": true}."""
+    if not response.is_success:
+        upstream = upstream_error_body(response.status_code, response.content)
+        raise ApiError(502, "model_metadata_unavailable", f"the TorchServe handler did not describe the checkpoint: {upstream['error']}")
+    try:
+        metadata = response.json().get("model")
+    except (ValueError, AttributeError):
+        metadata = None
+    if not isinstance(metadata, dict):
+        raise ApiError(502, "model_metadata_unavailable", "the TorchServe handler's describe answer has no 'model' object")
+    return metadata

@@ -1,0 +1,166 @@
+// Upload page: sends one video to /api/explain and shows the verdict, per-frame scores and Grad-CAM overlays.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const SVG_NS = "http://www.w3.org/2000/svg";
+const percent = (value) => (typeof value === "number" ? `${(100 * value).toFixed(1)} %` : "–");
+
+async function getJson(url) {
+  const response = await fetch(url);
+  return { ok: response.ok, body: await response.json().catch(() => ({})) };
+}
+
+async function showServiceStatus() {
+  const status = $("service-status");
+  try {
+    const { ok, body } = await getJson("/api/health");
+    status.className = ok ? "status-ready" : "status-down";
+    status.textContent = ok ? `Model server ready (${body.checks.workers_ready} worker(s))` : `Not ready: ${body.error}`;
+    if (ok) await showModelSummary();
+  } catch (error) {
+    status.className = "status-down";
+    status.textContent = "The proxy is not answering.";
+  }
+}
+
+async function showModelSummary() {
+  const { ok, body } = await getJson("/api/model");
+  if (!ok) return;
+  const parts = [`${body.name} ${body.version ?? ""}`, body.arch, body.num_frames && `${body.num_frames} frames`,
+    body.image_size && `${body.image_size} px`, body.threshold != null && `threshold ${body.threshold}`];
+  $("model-summary").textContent = parts.filter(Boolean).join(" · ");
+}
+
+function describeError(status, body) {
+  const message = body && body.error ? body.error : `HTTP ${status}`;
+  return body && body.code ? `${message} (${body.code})` : message;
+}
+
+async function analyse(file) {
+  $("error").hidden = true;
+  $("result").hidden = true;
+  $("progress").textContent = `Analysing ${file.name} (${(file.size / 1048576).toFixed(1)} MiB)…`;
+  const form = new FormData();
+  form.append("file", file, file.name);
+  try {
+    const response = await fetch("/api/explain", { method: "POST", body: form });
+    const body = await response.json().catch(() => null);
+    if (!response.ok || !body) throw new Error(describeError(response.status, body));
+    showResult(body, file);
+    $("progress").textContent = `Done: ${file.name}`;
+  } catch (error) {
+    $("progress").textContent = "";
+    $("error").textContent = `Could not analyse ${file.name}: ${error.message}`;
+    $("error").hidden = false;
+  }
+}
+
+function showResult(result, file) {
+  const verdict = $("verdict");
+  verdict.textContent = String(result.label ?? "?").toUpperCase();
+  verdict.className = `verdict ${result.label}`;
+  $("probability").textContent = percent(result.probability);
+  $("confidence").textContent = percent(result.confidence);
+  $("threshold").textContent = result.threshold ?? "–";
+  $("video-facts").textContent = videoFacts(result);
+  showPreview(file);
+  drawScoreChart($("score-chart"), frameScores(result), result.threshold ?? 0.5);
+  showHeatmaps(overlaysOf(result), result.frames || {});
+  $("result").hidden = false;
+}
+
+function videoFacts(result) {
+  const video = result.video || {};
+  const timing = result.timing_ms || {};
+  const facts = [video.width && `${video.width}×${video.height}`, video.fps && `${Number(video.fps).toFixed(1)} fps`,
+    video.duration_s != null && `${Number(video.duration_s).toFixed(1)} s`,
+    Object.keys(timing).length && `server time ${Object.values(timing).reduce((a, b) => a + b, 0).toFixed(0)} ms`];
+  return facts.filter(Boolean).join(" · ");
+}
+
+function showPreview(file) {
+  const preview = $("preview");
+  if (preview.src) URL.revokeObjectURL(preview.src);
+  preview.src = URL.createObjectURL(file);
+}
+
+function frameScores(result) {
+  const frames = result.frames || {};
+  const scores = Array.isArray(frames.scores) ? frames.scores : [];
+  return scores.map((score, i) => ({ score, time: (frames.timestamps_s || [])[i], index: (frames.indices || [])[i] ?? i }));
+}
+
+function svgElement(name, attributes, text) {
+  const element = document.createElementNS(SVG_NS, name);
+  for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, value);
+  if (text != null) element.textContent = text;
+  return element;
+}
+
+// A bar per sampled frame (height = P(fake)) and a dashed threshold line; no chart library needed.
+function drawScoreChart(svg, points, threshold) {
+  svg.replaceChildren();
+  const width = 600, height = 180, left = 30, bottom = 20, top = 8;
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  const plotHeight = height - bottom - top;
+  const y = (value) => top + plotHeight * (1 - value);
+  const slot = (width - left) / Math.max(points.length, 1);
+  points.forEach((point, i) => {
+    const bar = svgElement("rect", { x: left + i * slot + slot * 0.15, y: y(point.score), width: slot * 0.7,
+      height: plotHeight * point.score, class: `bar ${point.score >= threshold ? "fake" : "real"}` });
+    bar.append(svgElement("title", {}, `frame ${point.index}${point.time != null ? ` at ${point.time.toFixed(2)} s` : ""}: ${percent(point.score)}`));
+    svg.append(bar);
+  });
+  svg.append(svgElement("line", { x1: left, x2: width, y1: y(threshold), y2: y(threshold), class: "threshold" }));
+  for (const tick of [0, 0.5, 1]) svg.append(svgElement("text", { x: 0, y: y(tick) + 4 }, tick.toFixed(1)));
+  svg.append(svgElement("text", { x: left, y: height - 4 }, points.length ? `${points.length} sampled frames, in time order` : "no per-frame scores"));
+}
+
+// Grad-CAM overlays: base64 PNG strings, or objects holding one, under the names the handler may use.
+function overlaysOf(result) {
+  const explanation = result.explanation || result.gradcam || {};
+  const candidates = [result.frames?.overlays, result.frames?.heatmaps, explanation.overlays, explanation.heatmaps, result.overlays, result.heatmaps];
+  const list = candidates.find((candidate) => Array.isArray(candidate) && candidate.some(pngSource)) || [];
+  return list.map(pngSource);
+}
+
+function pngSource(item) {
+  const data = typeof item === "string" ? item : item && (item.overlay_png || item.overlay || item.png || item.image);
+  if (typeof data !== "string" || data.length < 32) return null;
+  return data.startsWith("data:") ? data : `data:image/png;base64,${data}`;
+}
+
+function showHeatmaps(sources, frames) {
+  const gallery = $("heatmaps");
+  gallery.replaceChildren();
+  sources.forEach((source, i) => {
+    if (!source) return;
+    const time = (frames.timestamps_s || [])[i];
+    const score = (frames.scores || [])[i];
+    const figure = document.createElement("figure");
+    const image = Object.assign(document.createElement("img"), { src: source, alt: `Grad-CAM overlay, sampled frame ${i + 1}` });
+    const caption = document.createElement("figcaption");
+    caption.textContent = [`#${i + 1}`, time != null && `${time.toFixed(2)} s`, score != null && percent(score)].filter(Boolean).join(" · ");
+    figure.append(image, caption);
+    if (time != null) figure.addEventListener("click", () => { $("preview").currentTime = time; });
+    gallery.append(figure);
+  });
+  $("heatmaps-empty").hidden = gallery.children.length > 0;
+}
+
+function setUpDropZone() {
+  const zone = $("drop-zone");
+  const input = $("file-input");
+  input.addEventListener("change", () => input.files[0] && analyse(input.files[0]));
+  zone.addEventListener("dragover", (event) => { event.preventDefault(); zone.classList.add("dragging"); });
+  zone.addEventListener("dragleave", () => zone.classList.remove("dragging"));
+  zone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    zone.classList.remove("dragging");
+    const file = event.dataTransfer.files[0];
+    if (file) analyse(file);
+  });
+}
+
+setUpDropZone();
+showServiceStatus();
