@@ -1,0 +1,71 @@
+// Service worker: answers the content script and the pages, talks to the proxy.
+
+import { createApiClient } from "./lib/api-client.js";
+import { createRouter, MessageType } from "./lib/messages.js";
+import { cacheKey, lookup } from "./lib/result-cache.js";
+import { loadSettings } from "./common/settings-store.js";
+import { loadHistory, selectEntry } from "./common/history-store.js";
+import { analyseUrl, analyseFrames, cachedResult } from "./worker/analysis.js";
+import { keepAliveUntil } from "./worker/keep-alive.js";
+import { createHealthCache } from "./worker/health-cache.js";
+
+async function currentApi() {
+  return createApiClient((await loadSettings()).proxyUrl);
+}
+
+const health = createHealthCache();
+
+// Sends analysis progress to the frame whose video is being analysed.
+function progressReporter(request, sender) {
+  let lastPercent = -1;
+  return (stage, fraction) => {
+    const percent = Math.round(fraction * 100);
+    if (percent === lastPercent || !sender.tab) return;
+    lastPercent = percent;
+    const message = { type: MessageType.PROGRESS, videoId: request.videoId, stage, fraction };
+    chrome.tabs.sendMessage(sender.tab.id, message, { frameId: sender.frameId }).catch(() => {});
+  };
+}
+
+// Runs one analysis; the worker stays alive until its heatmaps are stored too.
+async function analyse(request, sender, run) {
+  const api = await currentApi();
+  const cached = await cachedResult(api, request.url);
+  if (cached) return { entry: cached, cached: true };
+  const { entry, explained } = await keepAliveUntil(run(api, request, sender, progressReporter(request, sender)));
+  keepAliveUntil(explained);
+  health.forget();
+  return { entry, cached: false };
+}
+
+// Opens the side panel on the entry of `url`. The panel must be opened before any await:
+// Chrome only allows it while the user's click is being handled.
+function showResult(request, sender) {
+  const opening = sender.tab ? chrome.sidePanel.open({ tabId: sender.tab.id }) : Promise.resolve();
+  const key = cacheKey(request.url) ?? request.url;
+  return Promise.all([
+    opening.then(() => true, () => false),
+    selectEntry(key),
+  ]).then(([opened]) => ({ opened }));
+}
+
+const route = createRouter({
+  [MessageType.ANALYSE_URL]: (request, sender) => analyse(request, sender, analyseUrl),
+  [MessageType.ANALYSE_FRAMES]: (request, sender) => analyse(request, sender, analyseFrames),
+  [MessageType.LOOKUP]: async (request) => lookup(await loadHistory(), cacheKey(request.url)),
+  [MessageType.HEALTH]: async () => health.check(await currentApi()),
+  [MessageType.SHOW_RESULT]: showResult,
+});
+
+chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  if (message?.type === MessageType.PROGRESS) return false;
+  route(message, sender).then(sendResponse);
+  return true;
+});
+
+function openPanelFromToolbar() {
+  chrome.sidePanel.setPanelBehavior({ openPanelOnActionClick: true }).catch(() => {});
+}
+
+chrome.runtime.onInstalled.addListener(openPanelFromToolbar);
+chrome.runtime.onStartup.addListener(openPanelFromToolbar);

@@ -1,0 +1,80 @@
+// HTTP client for the proxy's /api/* routes. Pure apart from the injected `fetch`.
+
+import { AnalysisError } from "./errors.js";
+import { apiUrl } from "./settings.js";
+
+const TIMEOUT_MS = { health: 3000, model: 5000, analysis: 180000 };
+
+export const HealthStatus = Object.freeze({ READY: "ready", UNAVAILABLE: "unavailable", OFFLINE: "offline" });
+
+// The error a non-2xx answer stands for: the proxy's `{error, code}` when it sent one.
+export function errorFromAnswer(status, body) {
+  const message = (body && typeof body.error === "string" && body.error) || `The proxy answered HTTP ${status}.`;
+  if (status === 503) return new AnalysisError("model-unavailable", `Model server unavailable: ${message}`);
+  if (status === 413) return new AnalysisError("too-large", message);
+  const code = (body && typeof body.code === "string" && body.code) || `http-${status}`;
+  return new AnalysisError(code, message);
+}
+
+// A prediction answer checked for the fields the extension relies on.
+export function checkPrediction(body) {
+  const ok =
+    body &&
+    (body.label === "real" || body.label === "fake") &&
+    typeof body.probability === "number" &&
+    typeof body.confidence === "number";
+  if (!ok) throw new AnalysisError("bad-response", "The proxy's answer lacks label, probability or confidence.");
+  return body;
+}
+
+// Frames as the API takes them: bare base64, the data: URL prefix removed.
+export function framesBody(dataUrls) {
+  return JSON.stringify({ frames: dataUrls.map((item) => item.replace(/^data:[^,]*,/, "")) });
+}
+
+async function readJson(response) {
+  try {
+    return await response.json();
+  } catch {
+    return null;
+  }
+}
+
+export function createApiClient(proxyUrl, fetchImpl = globalThis.fetch) {
+  async function call(path, init, timeoutMs) {
+    let response;
+    try {
+      response = await fetchImpl(apiUrl(proxyUrl, path), { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    } catch (error) {
+      if (error?.name === "TimeoutError") {
+        throw new AnalysisError("timeout", `The proxy did not answer ${path} within ${timeoutMs / 1000} s.`);
+      }
+      throw new AnalysisError("offline", `Cannot reach the proxy at ${proxyUrl}. Is it running?`);
+    }
+    const body = await readJson(response);
+    if (!response.ok) throw errorFromAnswer(response.status, body);
+    if (body === null) throw new AnalysisError("bad-response", `The proxy's answer to ${path} is not JSON.`);
+    return body;
+  }
+
+  const post = (path, body, contentType) =>
+    call(path, { method: "POST", body, headers: { "Content-Type": contentType } }, TIMEOUT_MS.analysis);
+
+  return {
+    proxyUrl,
+    async health() {
+      try {
+        await call("health", {}, TIMEOUT_MS.health);
+        return { status: HealthStatus.READY, reason: null };
+      } catch (error) {
+        const status = error.code === "offline" || error.code === "timeout" ? HealthStatus.OFFLINE : HealthStatus.UNAVAILABLE;
+        return { status, reason: error.message };
+      }
+    },
+    model: () => call("model", {}, TIMEOUT_MS.model),
+    predictBytes: async (bytes, contentType) => checkPrediction(await post("predict", bytes, contentType)),
+    explainBytes: async (bytes, contentType) => checkPrediction(await post("explain", bytes, contentType)),
+    predictFrames: async (frames) => checkPrediction(await post("predict", framesBody(frames), "application/json")),
+    explainFrames: async (frames) => checkPrediction(await post("explain", framesBody(frames), "application/json")),
+  };
+}

@@ -1,0 +1,53 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import net from "node:net";
+import { createApiClient, errorFromAnswer, checkPrediction, framesBody, HealthStatus } from "../lib/api-client.js";
+
+async function closedPort() {
+  const server = net.createServer();
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+test("the proxy's {error, code} becomes the error", () => {
+  const error = errorFromAnswer(400, { error: "Cannot decode the video.", code: "bad_video" });
+  assert.equal(error.code, "bad_video");
+  assert.equal(error.message, "Cannot decode the video.");
+});
+
+test("503 means the model server is unavailable (shown as offline)", () => {
+  const error = errorFromAnswer(503, { error: "TorchServe is not reachable", code: "upstream_unavailable" });
+  assert.equal(error.code, "model-unavailable");
+  assert.match(error.message, /TorchServe is not reachable/);
+});
+
+test("413 is a too-large video; a bodiless failure still says its status", () => {
+  assert.equal(errorFromAnswer(413, null).code, "too-large");
+  const error = errorFromAnswer(502, null);
+  assert.equal(error.code, "http-502");
+  assert.match(error.message, /HTTP 502/);
+});
+
+test("a prediction must carry label, probability and confidence", () => {
+  const good = { label: "fake", probability: 0.9, confidence: 0.9 };
+  assert.equal(checkPrediction(good), good);
+  for (const bad of [null, {}, { ...good, label: "maybe" }, { ...good, probability: "0.9" }, { label: "real", probability: 0.1 }]) {
+    assert.throws(() => checkPrediction(bad), (error) => error.code === "bad-response");
+  }
+});
+
+test("frames are sent as bare base64, data: URL prefixes removed", () => {
+  const body = JSON.parse(framesBody(["data:image/jpeg;base64,AAAA", "BBBB"]));
+  assert.deepEqual(body, { frames: ["AAAA", "BBBB"] });
+});
+
+test("an unreachable proxy is offline, with its address in the reason", async () => {
+  const proxyUrl = `http://127.0.0.1:${await closedPort()}`;
+  const api = createApiClient(proxyUrl);
+  const health = await api.health();
+  assert.equal(health.status, HealthStatus.OFFLINE);
+  assert.match(health.reason, new RegExp(proxyUrl.replace(/[.]/g, "\\.")));
+  await assert.rejects(api.predictFrames(["AAAA"]), (error) => error.code === "offline");
+});

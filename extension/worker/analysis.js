@@ -1,0 +1,111 @@
+// Analysing one video in the service worker: cache, download (or frames from the page),
+// /api/predict for the verdict, then /api/explain for the heatmaps in the background.
+
+import { AnalysisError } from "../lib/errors.js";
+import { cacheKey, lookup } from "../lib/result-cache.js";
+import { readCapped, uploadContentType, MAX_DOWNLOAD_BYTES } from "../lib/download.js";
+import { extractOverlays, extractSaliency } from "../lib/explanation.js";
+import {
+  loadHistory,
+  rememberEntry,
+  updateHistoryEntry,
+  saveExplanation,
+  dropExplanation,
+} from "../common/history-store.js";
+
+// The analysis's share of the progress bar once the bytes are in hand and sent.
+const SERVER_STAGE_PROGRESS = 0.7;
+
+// The version of the model now served, or null when it cannot be told (proxy down, no field).
+async function servedModelVersion(api) {
+  try {
+    const info = await api.model();
+    return info.version ?? info.model?.version ?? info.checkpoint?.version ?? null;
+  } catch {
+    return null;
+  }
+}
+
+// A cached result, unless the proxy serves a different model version than the one that made it.
+export async function cachedResult(api, url) {
+  const entry = lookup(await loadHistory(), cacheKey(url));
+  if (!entry) return null;
+  const version = await servedModelVersion(api);
+  return version === null || String(version) === String(entry.result?.model?.version) ? entry : null;
+}
+
+async function fetchVideo(url) {
+  try {
+    // No cookies: the extension must not replay the user's session to another server's files.
+    return await fetch(url, { credentials: "omit" });
+  } catch {
+    throw new AnalysisError("download-refused", "The site refused the download.");
+  }
+}
+
+// The video's bytes and content type, at most MAX_DOWNLOAD_BYTES.
+export async function downloadVideo(url, onProgress) {
+  const response = await fetchVideo(url);
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw new AnalysisError("download-refused", `The site refused the download (HTTP ${response.status}).`);
+  }
+  if (/^text\//i.test(response.headers.get("content-type") || "")) {
+    await response.body?.cancel();
+    throw new AnalysisError("download-refused", "The site answered with a page, not the video.");
+  }
+  const bytes = await readCapped(response, MAX_DOWNLOAD_BYTES, onProgress);
+  return { bytes, contentType: uploadContentType(response.headers) };
+}
+
+function newEntry(request, sender, source, result) {
+  return {
+    key: cacheKey(request.url) ?? request.url,
+    url: request.url,
+    pageUrl: request.pageUrl || sender.tab?.url || null,
+    pageTitle: request.pageTitle || sender.tab?.title || null,
+    source,
+    analysedAt: new Date().toISOString(),
+    result,
+    explanation: "pending",
+  };
+}
+
+async function explainInBackground(entry, explain) {
+  try {
+    const body = await explain();
+    await saveExplanation(entry.key, { overlays: extractOverlays(body), saliency: extractSaliency(body) });
+    await updateHistoryEntry(entry.key, { explanation: "ready" });
+  } catch (error) {
+    await updateHistoryEntry(entry.key, { explanation: "failed", explanationError: error.message });
+  }
+}
+
+// Predict and record, then explain without making the badge wait for the heatmaps.
+// Answers {entry, explained}: `explained` settles when the heatmaps are stored (or failed).
+async function predictAndRecord(entryOf, predict, explain) {
+  const result = await predict();
+  const entry = entryOf(result);
+  await dropExplanation(entry.key);
+  await rememberEntry(entry);
+  return { entry, explained: explainInBackground(entry, explain) };
+}
+
+export async function analyseUrl(api, request, sender, report) {
+  const { bytes, contentType } = await downloadVideo(request.url, (f) => report("downloading", f * SERVER_STAGE_PROGRESS));
+  report("analysing", SERVER_STAGE_PROGRESS);
+  return predictAndRecord(
+    (result) => newEntry(request, sender, "download", result),
+    () => api.predictBytes(bytes, contentType),
+    () => api.explainBytes(bytes, contentType),
+  );
+}
+
+export async function analyseFrames(api, request, sender, report) {
+  report("analysing", SERVER_STAGE_PROGRESS);
+  return predictAndRecord(
+    (result) => newEntry(request, sender, "frames", result),
+    () => api.predictFrames(request.frames),
+    () => api.explainFrames(request.frames),
+  );
+}
