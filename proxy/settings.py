@@ -24,8 +24,8 @@ class Settings:
     inference_url: str = "http://127.0.0.1:8080"
     management_url: str = "http://127.0.0.1:8081"
     model_name: str = "deepfake"
-    max_upload_bytes: int = 100 * MIB
-    timeout_s: float = 60.0
+    max_upload_bytes: int = 210 * MIB  # = TorchServe's max_request_size in config.properties
+    timeout_s: float = 120.0  # = the model's responseTimeout in config.properties
     health_timeout_s: float = 5.0
     key_file: Path | None = Path("key_file.json")
     inference_key: str | None = None

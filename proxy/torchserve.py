@@ -11,10 +11,13 @@ from proxy.errors import ApiError
 from proxy.keys import KeySource, bearer
 from proxy.settings import Settings
 
+CONNECT_TIMEOUT_S = 3.0
+
 
 def timeout_of(seconds: float) -> httpx.Timeout:
-    # read = how long TorchServe may think before answering; connect fails fast so "down" is quick.
-    return httpx.Timeout(seconds, connect=min(seconds, 3.0))
+    # read = how long TorchServe may think before answering. Connecting has its own bound: a closed
+    # port is refused at once anyway, and a short read timeout must not turn a busy accept into "down".
+    return httpx.Timeout(seconds, connect=CONNECT_TIMEOUT_S)
 
 
 def new_http_client(settings: Settings) -> httpx.AsyncClient:

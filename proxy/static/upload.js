@@ -64,8 +64,8 @@ function showResult(result, file) {
   $("threshold").textContent = result.threshold ?? "–";
   $("video-facts").textContent = videoFacts(result);
   showPreview(file);
-  drawScoreChart($("score-chart"), frameScores(result), result.threshold ?? 0.5);
-  showHeatmaps(overlaysOf(result), result.frames || {});
+  drawScoreChart($("score-chart"), frameScores(result), result.threshold ?? 0.5, result.explanation?.temporal_saliency);
+  showHeatmaps(overlaysOf(result));
   $("result").hidden = false;
 }
 
@@ -97,8 +97,9 @@ function svgElement(name, attributes, text) {
   return element;
 }
 
-// A bar per sampled frame (height = P(fake)) and a dashed threshold line; no chart library needed.
-function drawScoreChart(svg, points, threshold) {
+// A bar per sampled frame (height = P(fake)), a dashed threshold line and, when explained, the
+// temporal saliency (each frame's share of the evidence) as a line scaled to its maximum.
+function drawScoreChart(svg, points, threshold, saliency) {
   svg.replaceChildren();
   const width = 600, height = 180, left = 30, bottom = 20, top = 8;
   svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
@@ -112,40 +113,52 @@ function drawScoreChart(svg, points, threshold) {
     svg.append(bar);
   });
   svg.append(svgElement("line", { x1: left, x2: width, y1: y(threshold), y2: y(threshold), class: "threshold" }));
+  if (Array.isArray(saliency) && saliency.length === points.length && Math.max(...saliency) > 0) {
+    const peak = Math.max(...saliency);
+    const coordinates = saliency.map((share, i) => `${left + (i + 0.5) * slot},${y(share / peak)}`).join(" ");
+    svg.append(svgElement("polyline", { points: coordinates, class: "saliency" }));
+    svg.append(svgElement("text", { x: width - 170, y: top + 10, class: "saliency-label" }, "— saliency (share of evidence)"));
+  }
   for (const tick of [0, 0.5, 1]) svg.append(svgElement("text", { x: 0, y: y(tick) + 4 }, tick.toFixed(1)));
   svg.append(svgElement("text", { x: left, y: height - 4 }, points.length ? `${points.length} sampled frames, in time order` : "no per-frame scores"));
 }
 
-// Grad-CAM overlays: base64 PNG strings, or objects holding one, under the names the handler may use.
+// Grad-CAM overlays: the handler sends explanation.frames[] with a base64 `heatmap_png` each;
+// other spellings are tolerated so an older or newer handler still shows its pictures.
 function overlaysOf(result) {
-  const explanation = result.explanation || result.gradcam || {};
-  const candidates = [result.frames?.overlays, result.frames?.heatmaps, explanation.overlays, explanation.heatmaps, result.overlays, result.heatmaps];
+  const explanation = result.explanation || {};
+  const candidates = [explanation.frames, explanation.overlays, explanation.heatmaps, result.frames?.heatmaps, result.heatmaps];
   const list = candidates.find((candidate) => Array.isArray(candidate) && candidate.some(pngSource)) || [];
-  return list.map(pngSource);
+  const frames = result.frames || {};
+  return list.map((item, i) => ({
+    source: pngSource(item),
+    time: item?.timestamp_s ?? (frames.timestamps_s || [])[i],
+    score: item?.score ?? (frames.scores || [])[i],
+    decisive: (explanation.top_frames || []).includes(item?.position ?? i),
+  })).filter((overlay) => overlay.source);
 }
 
 function pngSource(item) {
-  const data = typeof item === "string" ? item : item && (item.overlay_png || item.overlay || item.png || item.image);
+  const data = typeof item === "string" ? item : item && (item.heatmap_png || item.overlay_png || item.overlay || item.png);
   if (typeof data !== "string" || data.length < 32) return null;
   return data.startsWith("data:") ? data : `data:image/png;base64,${data}`;
 }
 
-function showHeatmaps(sources, frames) {
+function showHeatmaps(overlays) {
   const gallery = $("heatmaps");
   gallery.replaceChildren();
-  sources.forEach((source, i) => {
-    if (!source) return;
-    const time = (frames.timestamps_s || [])[i];
-    const score = (frames.scores || [])[i];
+  overlays.forEach((overlay, i) => {
     const figure = document.createElement("figure");
-    const image = Object.assign(document.createElement("img"), { src: source, alt: `Grad-CAM overlay, sampled frame ${i + 1}` });
+    figure.classList.toggle("decisive", overlay.decisive);
+    const image = Object.assign(document.createElement("img"), { src: overlay.source, alt: `Grad-CAM overlay, sampled frame ${i + 1}` });
     const caption = document.createElement("figcaption");
-    caption.textContent = [`#${i + 1}`, time != null && `${time.toFixed(2)} s`, score != null && percent(score)].filter(Boolean).join(" · ");
+    caption.textContent = [`#${i + 1}`, overlay.time != null && `${overlay.time.toFixed(2)} s`,
+      overlay.score != null && `P(fake) ${percent(overlay.score)}`, overlay.decisive && "most decisive"].filter(Boolean).join(" · ");
     figure.append(image, caption);
-    if (time != null) figure.addEventListener("click", () => { $("preview").currentTime = time; });
+    if (overlay.time != null) figure.addEventListener("click", () => { $("preview").currentTime = overlay.time; });
     gallery.append(figure);
   });
-  $("heatmaps-empty").hidden = gallery.children.length > 0;
+  $("heatmaps-empty").hidden = overlays.length > 0;
 }
 
 function setUpDropZone() {
