@@ -1,0 +1,125 @@
+"""TorchServe entry point: one handler class over BaseHandler's lifecycle.
+
+preprocess -> inference -> postprocess, each per request of the batch: a bad request gets its
+own 4xx JSON answer and never fails its neighbours. Explanations (`POST /explanations/...`) go
+through the same three steps; `explain_handle` only routes there, so every request of a batch is
+explained (BaseHandler's default explains the first one only) and mixed batches are right.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+
+import torch
+from ts.torch_handler.base_handler import BaseHandler
+
+from handler.explanations import explanation
+from handler.gradcam import clip_gradcam
+from handler.inputs import DescribePayload, parse_request, sample_payload
+from handler.request_state import RequestState
+from handler.responses import model_description, model_summary, prediction
+from handler.scoring import score_clips
+from handler.serving_metrics import ServingMetrics
+from handler.settings import available_cores, read_settings
+from model.checkpoint import build_from_checkpoint, read_checkpoint
+from model.errors import VideoInputError
+from model.preprocess import preprocess_frames
+
+logger = logging.getLogger(__name__)
+
+
+class DeepfakeHandler(BaseHandler):
+    def initialize(self, context):
+        self.context = context
+        self.manifest = context.manifest
+        self.settings = read_settings()
+        torch.set_num_threads(self.settings.threads(available_cores()))
+        gpu_id = context.system_properties.get("gpu_id")
+        self.device = torch.device(f"cuda:{gpu_id}" if torch.cuda.is_available() and gpu_id is not None else "cpu")
+        self.model_pt_path = os.path.join(context.system_properties["model_dir"], self.manifest["model"]["serializedFile"])
+        checkpoint = read_checkpoint(self.model_pt_path)
+        self.model, self.config = build_from_checkpoint(checkpoint)
+        self.model = self.model.to(self.device, memory_format=torch.channels_last).eval()
+        self.checkpoint_meta = {key: value for key, value in checkpoint.items() if key != "state_dict"}
+        self.threshold = float(checkpoint["threshold"])
+        self.model_info = model_summary(context.model_name, self.checkpoint_meta, self.config)
+        self._warm_up()
+        self.initialized = True
+        logger.info("deepfake handler ready: %s, %d torch threads", self.model_info, torch.get_num_threads())
+
+    def _warm_up(self) -> None:
+        """One forward at the served shape, so the first real request is not the slow one."""
+        size = self.config.image_size
+        score_clips(self.model, [torch.zeros(self.config.num_frames, 3, size, size)], self.settings.chunk_frames, self.device)
+
+    def preprocess(self, data):
+        metrics = ServingMetrics(self.context.metrics, self.context.model_name)
+        return [self._prepare(index, fields, metrics) for index, fields in enumerate(data)]
+
+    def _prepare(self, index: int, fields: dict, metrics: ServingMetrics) -> RequestState:
+        state = RequestState(explain=self.context.get_request_header(index, "explain") == "True")
+        started = time.perf_counter()
+        try:
+            content_types = {name: (self.context.get_request_header(index, name) or {}).get("content-type") for name in fields}
+            payload = parse_request(fields, content_types, self.settings.max_json_frames)
+            if isinstance(payload, DescribePayload):
+                state.describe = True
+                return state
+            state.sampled = sample_payload(payload, self.config.num_frames, self.settings.limits)
+            state.clip = preprocess_frames(state.sampled.frames, self.config)
+        except VideoInputError as error:
+            state.error = error
+        except Exception as error:  # anything else raised while reading untrusted bytes is still bad input
+            logger.warning("request %d: unreadable input", index, exc_info=True)
+            state.error = VideoInputError(f"the input could not be read: {error}", "undecodable")
+        state.decode_s = time.perf_counter() - started
+        if state.error is not None:
+            metrics.rejected(state.error.code)
+        elif state.sampled is not None:
+            metrics.decoded(state.decode_s, len(state.sampled.frames), state.sampled.video.duration_s)
+        return state
+
+    def inference(self, states, *args, **kwargs):
+        scorable = [state for state in states if state.clip is not None]
+        started = time.perf_counter()
+        scores = score_clips(self.model, [state.clip for state in scorable], self.settings.chunk_frames, self.device)
+        self.batch_inference_s = time.perf_counter() - started
+        if scorable:
+            ServingMetrics(self.context.metrics, self.context.model_name).inferred(self.batch_inference_s)
+        for state, score in zip(scorable, scores):
+            state.score = score
+            if state.explain:
+                state.cams = clip_gradcam(self.model, state.clip.to(self.device)).cpu()
+        return states
+
+    def postprocess(self, states):
+        metrics = ServingMetrics(self.context.metrics, self.context.model_name)
+        answers = []
+        for index, state in enumerate(states):
+            self.context.set_response_content_type(index, "application/json")
+            if state.error is not None:
+                self.context.set_response_status(state.error.status, state.error.code, index)
+                answers.append(state.error.to_dict())
+            elif state.describe:
+                answers.append(self.describe_handle())
+            else:
+                answers.append(self._answer(state, len([s for s in states if s.score is not None])))
+                metrics.predicted(answers[-1]["label"])
+        return answers
+
+    def _answer(self, state: RequestState, batch_size: int) -> dict:
+        timing_ms = {"decode": state.decode_s * 1000, "inference": self.batch_inference_s * 1000}
+        answer = prediction(state.sampled, state.score, self.threshold, self.model_info, timing_ms)
+        answer["batch_size"] = batch_size
+        if state.cams is not None:
+            answer["explanation"] = explanation(state.sampled, state.score, state.cams)
+        return answer
+
+    def explain_handle(self, data_preprocess, raw_data):
+        return self.postprocess(self.inference(data_preprocess))
+
+    def describe_handle(self):
+        """`GET /models/deepfake?customized=true` (management) and JSON {"describe": true}."""
+        return {"model": model_description(self.context.model_name, self.checkpoint_meta, self.config)}

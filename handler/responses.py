@@ -1,0 +1,47 @@
+"""The answer JSON of the response contract, built from the sampled frames and the scores."""
+
+from __future__ import annotations
+
+from model.config import ModelConfig
+from model.frames import SampledFrames
+
+from .scoring import ClipScore
+
+DECIMALS = 6
+
+
+def model_summary(name: str, checkpoint_meta: dict, config: ModelConfig) -> dict:
+    """The `model` block of every answer."""
+    return {"name": name, "version": str(checkpoint_meta["version"]), "arch": config.arch_name}
+
+
+def model_description(name: str, checkpoint_meta: dict, config: ModelConfig) -> dict:
+    """Everything a client may want to show about the served model (the `describe` answer)."""
+    return {
+        **model_summary(name, checkpoint_meta, config),
+        "num_frames": config.num_frames,
+        "image_size": config.image_size,
+        "face_crop": config.face_crop,
+        "threshold": float(checkpoint_meta["threshold"]),
+        "classes": list(checkpoint_meta["classes"]),
+        "metrics": checkpoint_meta["metrics"],
+        "data": checkpoint_meta["data"],
+        "created": checkpoint_meta["created"],
+    }
+
+
+def prediction(sampled: SampledFrames, score: ClipScore, threshold: float, model: dict, timing_ms: dict) -> dict:
+    probability = round(score.probability, DECIMALS)
+    label = "fake" if score.probability >= threshold else "real"
+    described = sampled.describe()
+    frames = {**described["frames"], "scores": [round(p, DECIMALS) for p in score.frame_probabilities]}
+    return {
+        "label": label,
+        "probability": probability,
+        "confidence": probability if label == "fake" else round(1.0 - score.probability, DECIMALS),
+        "threshold": threshold,
+        "frames": frames,
+        "video": described["video"],
+        "model": model,
+        "timing_ms": {step: round(ms, 1) for step, ms in timing_ms.items()},
+    }
