@@ -1,7 +1,7 @@
 // Captures frames of a video in the page, for sources the service worker cannot download
 // (blob:/MediaSource, refused downloads): seek, draw to a canvas, encode as JPEG.
 
-import { frameTimes, samplingRange, FRAME_COUNT } from "../lib/frame-times.js";
+import { frameTimes, samplingRange, samplingRate, FRAME_COUNT } from "../lib/frame-times.js";
 import { AnalysisError } from "../lib/errors.js";
 
 // Large enough for the model's 224-px input after an optional face crop, small to upload.
@@ -88,13 +88,14 @@ async function framesOf(video, onProgress) {
   }
   const canvas = canvasFor(video);
   drawFrame(video, canvas); // fails fast, before any seek, when the pixels are unreadable
+  const times = frameTimes(range[0], range[1], FRAME_COUNT);
   const frames = [];
-  for (const time of frameTimes(range[0], range[1], FRAME_COUNT)) {
+  for (const time of times) {
     await seek(video, time);
     frames.push(drawFrame(video, canvas));
     onProgress(frames.length / FRAME_COUNT);
   }
-  return frames;
+  return { frames, times, fps: samplingRate(range[0], range[1], FRAME_COUNT) };
 }
 
 function isCrossOrigin(src) {
@@ -143,7 +144,8 @@ async function framesOfOriginal(video, onProgress) {
   }
 }
 
-// FRAME_COUNT frames evenly over the video, as JPEG data: URLs. `onProgress(fraction)`.
+// FRAME_COUNT frames evenly over the video: {frames (JPEG data: URLs), times (s), fps}.
+// `onProgress(fraction)` follows the captures.
 export async function captureFrames(video, onProgress = () => {}) {
   const copy = await openHiddenCopy(video.currentSrc || video.src);
   if (!copy) return framesOfOriginal(video, onProgress);

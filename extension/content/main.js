@@ -58,9 +58,9 @@ async function requireServer() {
 async function analyseFromFrames(record) {
   await requireServer(); // before disturbing the video for nothing
   const onProgress = (fraction) => apply(record, { type: "progress", stage: "capturing", fraction: fraction * CAPTURE_SHARE });
-  const frames = await captureFrames(record.video, onProgress);
+  const { frames, times, fps } = await captureFrames(record.video, onProgress);
   const url = record.source || `${location.href}#video-${record.id}`;
-  return ask({ type: MessageType.ANALYSE_FRAMES, url, videoId: record.id, frames, ...page() });
+  return ask({ type: MessageType.ANALYSE_FRAMES, url, videoId: record.id, frames, times, fps, ...page() });
 }
 
 async function obtainResult(record) {

@@ -27,9 +27,12 @@ export function checkPrediction(body) {
   return body;
 }
 
-// Frames as the API takes them: bare base64, the data: URL prefix removed.
-export function framesBody(dataUrls) {
-  return JSON.stringify({ frames: dataUrls.map((item) => item.replace(/^data:[^,]*,/, "")) });
+// Frames as the API takes them: bare base64 (the data: URL prefix removed), and the rate they
+// were sampled at, so the answer's timestamps are in seconds. `fps` is optional.
+export function framesBody(dataUrls, fps) {
+  const body = { frames: dataUrls.map((item) => item.replace(/^data:[^,]*,/, "")) };
+  if (Number.isFinite(fps) && fps > 0) body.fps = fps;
+  return JSON.stringify(body);
 }
 
 async function readJson(response) {
@@ -74,7 +77,7 @@ export function createApiClient(proxyUrl, fetchImpl = globalThis.fetch) {
     model: () => call("model", {}, TIMEOUT_MS.model),
     predictBytes: async (bytes, contentType) => checkPrediction(await post("predict", bytes, contentType)),
     explainBytes: async (bytes, contentType) => checkPrediction(await post("explain", bytes, contentType)),
-    predictFrames: async (frames) => checkPrediction(await post("predict", framesBody(frames), "application/json")),
-    explainFrames: async (frames) => checkPrediction(await post("explain", framesBody(frames), "application/json")),
+    predictFrames: async (frames, fps) => checkPrediction(await post("predict", framesBody(frames, fps), "application/json")),
+    explainFrames: async (frames, fps) => checkPrediction(await post("explain", framesBody(frames, fps), "application/json")),
   };
 }

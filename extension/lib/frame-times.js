@@ -23,3 +23,9 @@ export function samplingRange(duration, seekable = []) {
   if (last && Number.isFinite(last[0]) && Number.isFinite(last[1]) && last[1] > last[0]) return [last[0], last[1]];
   return null;
 }
+
+// The rate of frames spread as frameTimes() spreads them: what the API needs to turn frame
+// numbers into seconds.
+export function samplingRate(start, end, count = FRAME_COUNT) {
+  return count / (end - start);
+}

@@ -37,7 +37,8 @@ function renderFacts(entry) {
   byId("analysed-at").textContent = new Date(entry.analysedAt).toLocaleString();
 }
 
-function renderChart(result) {
+function renderChart(entry) {
+  const { result } = entry;
   const chart = byId("chart");
   const { width, height, padding } = CHART_SIZE;
   chart.setAttribute("viewBox", `0 0 ${width} ${height}`);
@@ -47,7 +48,8 @@ function renderChart(result) {
     chart.append(svgElement("text", { x: padding, y: height / 2 }, "No per-frame scores in this answer."));
     return;
   }
-  const geometry = chartGeometry(scores, result.frames.timestamps_s, result.threshold ?? 0.5);
+  const times = entry.captureTimes ?? result.frames.timestamps_s;
+  const geometry = chartGeometry(scores, times, result.threshold ?? 0.5);
   chart.append(
     svgElement("line", { class: "axis", x1: padding, y1: height - padding, x2: width - padding, y2: height - padding }),
     svgElement("line", { class: "threshold-line", x1: padding, y1: geometry.thresholdY, x2: width - padding, y2: geometry.thresholdY }),
@@ -95,6 +97,6 @@ export function renderResult(entry, explanation) {
   byId("empty").hidden = Boolean(entry);
   if (!entry) return;
   renderFacts(entry);
-  renderChart(entry.result);
+  renderChart(entry);
   renderHeatmaps(entry, explanation);
 }

@@ -43,6 +43,11 @@ test("frames are sent as bare base64, data: URL prefixes removed", () => {
   assert.deepEqual(body, { frames: ["AAAA", "BBBB"] });
 });
 
+test("the sampling rate goes along when it is known", () => {
+  assert.equal(JSON.parse(framesBody(["AAAA"], 2.5)).fps, 2.5);
+  for (const fps of [undefined, 0, -1, Infinity, Number.NaN]) assert.equal("fps" in JSON.parse(framesBody(["AAAA"], fps)), false);
+});
+
 test("an unreachable proxy is offline, with its address in the reason", async () => {
   const proxyUrl = `http://127.0.0.1:${await closedPort()}`;
   const api = createApiClient(proxyUrl);

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { frameTimes, samplingRange, FRAME_COUNT } from "../lib/frame-times.js";
+import { frameTimes, samplingRange, samplingRate, FRAME_COUNT } from "../lib/frame-times.js";
 
 test("16 instants by default, evenly spaced midpoints inside the range", () => {
   const times = frameTimes(0, 8);
@@ -42,4 +42,9 @@ test("no duration and nothing seekable: no range", () => {
   assert.equal(samplingRange(Infinity, []), null);
   assert.equal(samplingRange(Number.NaN), null);
   assert.equal(samplingRange(0, [[3, 3]]), null);
+});
+
+test("the sampling rate is the frame count over the sampled span", () => {
+  assert.equal(samplingRate(0, 8), 2);
+  assert.equal(samplingRate(2, 3, 4), 4);
 });

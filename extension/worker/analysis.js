@@ -67,6 +67,8 @@ function newEntry(request, sender, source, result) {
     source,
     analysedAt: new Date().toISOString(),
     result,
+    // The instants the page captured (the API only knows their rate): exact times for the chart.
+    captureTimes: Array.isArray(request.times) ? request.times : null,
     explanation: "pending",
   };
 }
@@ -105,7 +107,7 @@ export async function analyseFrames(api, request, sender, report) {
   report("analysing", SERVER_STAGE_PROGRESS);
   return predictAndRecord(
     (result) => newEntry(request, sender, "frames", result),
-    () => api.predictFrames(request.frames),
-    () => api.explainFrames(request.frames),
+    () => api.predictFrames(request.frames, request.fps),
+    () => api.explainFrames(request.frames, request.fps),
   );
 }
