@@ -6,23 +6,24 @@ from typing import Any
 
 import httpx
 
+from proxy.errors import ApiError
 from proxy.schemas import Health, HealthChecks, HealthDown
 
 
-def api_state(response: httpx.Response | None) -> str:
-    """None means the call failed at the transport level."""
-    if response is None:
-        return "down"
-    if response.status_code in (400, 401, 403) and b"Token" in response.content:
-        return "unauthorized"  # TorchServe token auth refused the key (it answers 400 for that)
-    if response.status_code == 404 or response.is_success:
+Answer = httpx.Response | ApiError  # what a call to TorchServe gave: its answer, or why there was none
+
+
+def api_state(answer: Answer) -> str:
+    if isinstance(answer, ApiError):
+        return "unauthorized" if answer.code == "torchserve_unauthorized" else "down"
+    if answer.status_code == 404 or answer.is_success:
         return "up"  # a 404 from the management API still means it answered
     return "error"
 
 
-def worker_states(management: httpx.Response | None) -> list[str] | None:
+def worker_states(management: Answer) -> list[str] | None:
     """Worker statuses from `GET /models/<name>`; None when the model is not registered or unknown."""
-    if management is None or not management.is_success:
+    if isinstance(management, ApiError) or not management.is_success:
         return None
     try:
         descriptions: Any = management.json()
@@ -33,7 +34,7 @@ def worker_states(management: httpx.Response | None) -> list[str] | None:
     return [str(worker.get("status")) for worker in descriptions[0].get("workers") or []]
 
 
-def health_checks(ping: httpx.Response | None, management: httpx.Response | None) -> HealthChecks:
+def health_checks(ping: Answer, management: Answer) -> HealthChecks:
     workers = worker_states(management)
     management_state = api_state(management)
     registered = None if management_state != "up" else workers is not None

@@ -37,6 +37,16 @@ def transport_errors_as_api_errors(api_name: str, url: str, timeout_s: float) ->
         raise ApiError(502, "torchserve_connection_error", f"TorchServe {api_name} API connection failed: {type(error).__name__}") from None
 
 
+def refused_key(response: httpx.Response) -> bool:
+    """TorchServe 0.12 answers a missing or wrong token with 400 InvalidKeyException (not 401)."""
+    if response.status_code not in (400, 401, 403):
+        return False
+    try:
+        return response.json().get("type") == "InvalidKeyException"
+    except (ValueError, AttributeError):
+        return False
+
+
 class TorchServe:
     def __init__(self, http: httpx.AsyncClient, settings: Settings, keys: KeySource):
         self.http = http
@@ -63,10 +73,14 @@ class TorchServe:
         key = keys.inference if api_name == "inference" else keys.management
         timeout_s = timeout or self.settings.timeout_s
         with transport_errors_as_api_errors(api_name, base, timeout_s):
-            return await self.http.request(
+            response = await self.http.request(
                 method,
                 base + path,
                 headers={**(headers or {}), **bearer(key)},
                 timeout=timeout_of(timeout_s),
                 **request,
             )
+        if refused_key(response):
+            # The client cannot fix this, and TorchServe's text would suggest the client's token is wrong.
+            raise ApiError(502, "torchserve_unauthorized", f"TorchServe {api_name} API refused the proxy's key: check --key-file or the key variables")
+        return response

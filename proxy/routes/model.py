@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import httpx
@@ -21,13 +20,11 @@ router = APIRouter(tags=["model"])
     responses={502: {"model": ErrorBody}, 503: {"model": ErrorBody}, 504: {"model": ErrorBody}},
 )
 async def model(torchserve: TorchServeDep) -> ModelInfo:
-    answers = await asyncio.gather(torchserve.describe_model(), torchserve.describe_checkpoint(), return_exceptions=True)
-    for answer in answers:
-        if isinstance(answer, BaseException):
-            raise answer
-    management, described = answers
-    checkpoint = checkpoint_metadata(described)
-    serving = serving_from_description(registered_model(management, torchserve.settings.model_name))
+    serving = serving_from_description(registered_model(await torchserve.describe_model(), torchserve.settings.model_name))
+    if not any(worker.status == "READY" for worker in serving.workers):
+        # Asking the handler now would wait in TorchServe's queue until a worker starts, or time out.
+        raise ApiError(503, "no_ready_worker", f"model {torchserve.settings.model_name!r} has no READY worker yet")
+    checkpoint = checkpoint_metadata(await torchserve.describe_checkpoint())
     return ModelInfo(**{"name": torchserve.settings.model_name, **checkpoint, "serving": serving})
 
 

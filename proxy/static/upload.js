@@ -117,10 +117,10 @@ function drawScoreChart(svg, points, threshold, saliency) {
     const peak = Math.max(...saliency);
     const coordinates = saliency.map((share, i) => `${left + (i + 0.5) * slot},${y(share / peak)}`).join(" ");
     svg.append(svgElement("polyline", { points: coordinates, class: "saliency" }));
-    svg.append(svgElement("text", { x: width - 170, y: top + 10, class: "saliency-label" }, "— saliency (share of evidence)"));
+    svg.append(svgElement("text", { x: width - 190, y: height - 4, class: "saliency-label" }, "line: saliency (share of evidence)"));
   }
   for (const tick of [0, 0.5, 1]) svg.append(svgElement("text", { x: 0, y: y(tick) + 4 }, tick.toFixed(1)));
-  svg.append(svgElement("text", { x: left, y: height - 4 }, points.length ? `${points.length} sampled frames, in time order` : "no per-frame scores"));
+  svg.append(svgElement("text", { x: left, y: height - 4 }, points.length ? `bars: P(fake) of ${points.length} sampled frames, in time order` : "no per-frame scores"));
 }
 
 // Grad-CAM overlays: the handler sends explanation.frames[] with a base64 `heatmap_png` each;

@@ -3,10 +3,13 @@
 import httpx
 import pytest
 
+from proxy.errors import ApiError
 from proxy.health import health_checks, verdict
+from proxy.torchserve import refused_key
 
 PING_OK = httpx.Response(200, json={"status": "Healthy"})
-TOKEN_REFUSED = httpx.Response(400, json={"code": 400, "type": "InvalidKeyException", "message": "Token Authorization failed. Token either incorrect, expired, or not provided correctly"})
+UNREACHABLE = ApiError(503, "torchserve_unavailable", "not reachable")
+TOKEN_REFUSED = ApiError(502, "torchserve_unauthorized", "refused the key")
 
 
 def described(*statuses):
@@ -20,9 +23,9 @@ def test_ready_when_ping_answers_and_one_worker_is_ready():
 
 
 @pytest.mark.parametrize("ping, management, down, code", [
-    (None, None, "torchserve", "torchserve_unavailable"),
-    (None, described("READY"), "inference_api", "torchserve_unavailable"),
-    (PING_OK, None, "management_api", "torchserve_unavailable"),
+    (UNREACHABLE, UNREACHABLE, "torchserve", "torchserve_unavailable"),
+    (UNREACHABLE, described("READY"), "inference_api", "torchserve_unavailable"),
+    (PING_OK, UNREACHABLE, "management_api", "torchserve_unavailable"),
     (TOKEN_REFUSED, described("READY"), "inference_api", "torchserve_unauthorized"),
     (PING_OK, TOKEN_REFUSED, "management_api", "torchserve_unauthorized"),
     (httpx.Response(500, json={"status": "Unhealthy"}), described("READY"), "inference_api", "torchserve_error"),
@@ -35,3 +38,10 @@ def test_each_unready_part_is_named(ping, management, down, code):
     assert result.status == "unavailable"
     assert (result.down, result.code) == (down, code)
     assert result.error
+
+
+def test_torchserve_key_refusal_is_recognised_by_its_type_not_its_status():
+    refusal = {"code": 400, "type": "InvalidKeyException", "message": "Token Authorization failed."}
+    assert refused_key(httpx.Response(400, json=refusal))
+    assert not refused_key(httpx.Response(400, json={"error": "not a video", "code": "undecodable"}))
+    assert not refused_key(httpx.Response(400, content=b"plain text"))
