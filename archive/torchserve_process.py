@@ -22,6 +22,7 @@ from pathlib import Path
 import psutil
 
 ADDRESS_KEYS = {"inference_address": "inference", "management_address": "management", "metrics_address": "metrics"}
+GRPC_PORT_KEYS = {"grpc_inference_port": "grpc_inference", "grpc_management_port": "grpc_management"}
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class Ports:
     inference: int = 8080
     management: int = 8081
     metrics: int = 8082
+    grpc_inference: int = 7070  # TorchServe always starts its gRPC servers too
+    grpc_management: int = 7071
 
 
 @dataclass
@@ -67,6 +70,7 @@ def read_properties(text: str) -> dict[str, str]:
 def derive_config(repo_config: str, ports: Ports, overrides: dict[str, str] | None = None) -> str:
     """The repo's config.properties with other ports (and any overrides); the rest unchanged."""
     settings = {key: f"http://127.0.0.1:{getattr(ports, name)}" for key, name in ADDRESS_KEYS.items()}
+    settings.update({key: str(getattr(ports, name)) for key, name in GRPC_PORT_KEYS.items()})
     settings.update(overrides or {})
     lines = []
     for line in repo_config.splitlines():

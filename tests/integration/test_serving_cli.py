@@ -1,0 +1,37 @@
+"""The user's own commands: the bare `torchserve --start --ncs --models deepfake.mar` from a
+folder laid out like the repo root (config.properties + model_store/, TS_CONFIG_FILE exported as
+.venv/bin/activate does), then `torchserve --stop` leaves no process behind."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import psutil
+
+from archive.torchserve_process import server_processes
+from tests.fixtures.media import SHARED_VIDEOS_DIR
+from tests.fixtures.torchserve import predict
+
+
+def test_torchserve_factory_starts_and_stops_a_private_server_cleanly(torchserve_factory):
+    served = torchserve_factory()  # the bare command, run by the fixture
+    processes = server_processes(served.instance)
+    assert len(processes) >= 2, "expected the Java frontend and a Python worker"
+    killed = served.stop()  # `torchserve --stop`
+    assert killed == [], f"processes outlived torchserve --stop: {killed}"
+    assert not any(process.is_running() and process.status() != psutil.STATUS_ZOMBIE for process in processes)
+
+
+def test_a_killed_worker_is_replaced_and_serves_again(torchserve):
+    killed = torchserve.kill_worker()
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        workers = httpx.get(f"{torchserve.management_url}/models/deepfake", timeout=10).json()[0]["workers"]
+        if any(worker["status"] == "READY" and worker["pid"] != killed for worker in workers):
+            break
+        time.sleep(0.2)
+    else:
+        raise AssertionError(f"no new READY worker after killing {killed}: {workers}")
+    response = predict(torchserve, (SHARED_VIDEOS_DIR / "carphone_pristine.mp4").read_bytes())
+    assert response.status_code == 200, response.text
