@@ -1,6 +1,7 @@
 // Service worker: answers the content script and the pages, talks to the proxy.
 
-import { createApiClient } from "./lib/api-client.js";
+import { createApiClient, HealthStatus } from "./lib/api-client.js";
+import { AnalysisError } from "./lib/errors.js";
 import { createRouter, MessageType } from "./lib/messages.js";
 import { cacheKey, lookup } from "./lib/result-cache.js";
 import { loadSettings } from "./common/settings-store.js";
@@ -27,11 +28,19 @@ function progressReporter(request, sender) {
   };
 }
 
+// Nothing is downloaded or captured for a server that cannot answer.
+async function requireReadyServer(api) {
+  const { status, reason } = await health.check(api);
+  if (status === HealthStatus.OFFLINE) throw new AnalysisError("offline", reason);
+  if (status === HealthStatus.UNAVAILABLE) throw new AnalysisError("model-unavailable", reason);
+}
+
 // Runs one analysis; the worker stays alive until its heatmaps are stored too.
 async function analyse(request, sender, run) {
   const api = await currentApi();
   const cached = await cachedResult(api, request.url);
   if (cached) return { entry: cached, cached: true };
+  await requireReadyServer(api);
   const { entry, explained } = await keepAliveUntil(run(api, request, sender, progressReporter(request, sender)));
   keepAliveUntil(explained);
   health.forget();

@@ -1,6 +1,7 @@
 // Renders the history list of the side panel; a click selects an entry.
 
 import { verdictOf, percent } from "../lib/badge-state.js";
+import { videoName } from "../lib/video-name.js";
 
 function label(entry) {
   const { result } = entry;
@@ -14,11 +15,11 @@ function item(entry, selectedKey, onSelect) {
   li.setAttribute("aria-current", String(entry.key === selectedKey));
   const title = document.createElement("span");
   title.className = "title";
-  title.textContent = entry.pageTitle || entry.url;
+  title.textContent = videoName(entry.url);
   const verdict = document.createElement("span");
   verdict.className = "muted";
   verdict.textContent = ` — ${label(entry)}, ${new Date(entry.analysedAt).toLocaleTimeString()}`;
-  li.title = entry.url;
+  li.title = `${entry.url}\non ${entry.pageTitle || entry.pageUrl || "an unknown page"}`;
   li.append(title, verdict);
   li.addEventListener("click", () => onSelect(entry.key));
   return li;

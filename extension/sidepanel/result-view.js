@@ -37,6 +37,10 @@ function renderFacts(entry) {
   byId("analysed-at").textContent = new Date(entry.analysedAt).toLocaleString();
 }
 
+function timeLabel(point, usesTime) {
+  return usesTime ? `${point.time.toFixed(1)} s` : `frame ${point.time}`;
+}
+
 function renderChart(entry) {
   const { result } = entry;
   const chart = byId("chart");
@@ -55,23 +59,26 @@ function renderChart(entry) {
     svgElement("line", { class: "threshold-line", x1: padding, y1: geometry.thresholdY, x2: width - padding, y2: geometry.thresholdY }),
     svgElement("text", { x: 2, y: padding + 4 }, "1"),
     svgElement("text", { x: 2, y: height - padding + 4 }, "0"),
-    svgElement("text", { x: width - padding, y: height - 6, "text-anchor": "end" }, geometry.usesTime ? "time (s)" : "frame"),
+    svgElement("text", { x: padding, y: height - 6 }, timeLabel(geometry.points[0], geometry.usesTime)),
+    svgElement("text", { x: width - padding, y: height - 6, "text-anchor": "end" }, timeLabel(geometry.points.at(-1), geometry.usesTime)),
     svgElement("path", { class: "score-line", d: geometry.path }),
   );
   for (const point of geometry.points) {
     const dot = svgElement("circle", { class: "score-point", cx: point.x, cy: point.y, r: 2.5 });
-    dot.append(svgElement("title", {}, `${geometry.usesTime ? `${point.time.toFixed(2)} s` : `frame ${point.time}`}: ${point.score.toFixed(3)}`));
+    dot.append(svgElement("title", {}, `${timeLabel(point, geometry.usesTime)}: ${point.score.toFixed(3)}`));
     chart.append(dot);
   }
 }
 
-function heatmapFigure(overlay) {
+// Frames captured in the page carry their exact capture times; the API only knew their rate.
+function heatmapFigure(overlay, captureTimes) {
   const figure = document.createElement("figure");
   const image = document.createElement("img");
   image.src = overlay.src;
   image.alt = `Grad-CAM overlay of frame ${overlay.index}`;
   const caption = document.createElement("figcaption");
-  const time = overlay.timestamp_s === null ? `frame ${overlay.index}` : `${Number(overlay.timestamp_s).toFixed(2)} s`;
+  const seconds = captureTimes?.[overlay.index] ?? overlay.timestamp_s;
+  const time = seconds === null ? `frame ${overlay.index}` : `${Number(seconds).toFixed(2)} s`;
   caption.textContent = overlay.score === null ? time : `${time} · score ${Number(overlay.score).toFixed(2)}`;
   figure.append(image, caption);
   return figure;
@@ -84,7 +91,7 @@ const HEATMAP_STATUS = {
 
 function renderHeatmaps(entry, explanation) {
   const overlays = explanation?.overlays ?? [];
-  byId("heatmaps").replaceChildren(...overlays.map(heatmapFigure));
+  byId("heatmaps").replaceChildren(...overlays.map((overlay) => heatmapFigure(overlay, entry.captureTimes)));
   let status = HEATMAP_STATUS[entry.explanation] ?? "";
   if (entry.explanation === "failed") status = `Heatmaps unavailable: ${entry.explanationError}`;
   if (entry.explanation === "ready" && overlays.length === 0) status = "The server sent no heatmaps for this video.";

@@ -105,7 +105,8 @@ def test_player_controls_stay_clickable_under_the_badges(page):
             assert hit in (video_id, "shadow-host"), (video_id, x_fraction, hit)
 
 
-def test_a_click_while_offline_tries_then_reports_offline(page, proxy_down_url):
+def test_a_click_while_offline_tries_then_reports_offline_without_downloading(page, proxy_down_url, test_site):
+    source = video_source(page, "plain")
     badge = badge_of(page, "plain")
     badge.evaluate(
         """badge => {
@@ -117,6 +118,8 @@ def test_a_click_while_offline_tries_then_reports_offline(page, proxy_down_url):
     badge.click()
     page.wait_for_function("window.badgeStates.includes('analysing') && window.badgeStates.at(-1) === 'offline'")
     expect(badge).to_have_attribute("title", f"Cannot reach the proxy at {proxy_down_url}. Is it running? Click to retry.")
+    script_downloads = [r for r in list(test_site.main.requests) if source.endswith(r[1]) and r[2] != "video"]
+    assert script_downloads == [], "the video was downloaded for a proxy that cannot answer"
 
 
 def test_a_removed_video_loses_its_badge(page):

@@ -1,0 +1,221 @@
+"""End to end: the unpacked extension in headless Chromium, the real proxy, a real TorchServe.
+
+One page holds a plain mp4 video, a blob: video and a video inserted 2 s after load. The tests
+run in file order on that page: analyse all three, read the side panel, reload (cache), clear,
+then break things (a cross-origin video without CORS, the proxy stopped, TorchServe down).
+Screenshots go to artifacts/extension/.
+"""
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+
+from tests.fixtures.browser import poll
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+BADGES = "#deepfake-detector-overlay .badge"
+VIDEO_FILES = {"plain": "sample-mp4.mp4", "blob": "sample-webm.webm", "late": "carphone_pristine.mp4"}
+RESULT_STATES = ("real", "fake", "uncertain")
+UNCERTAIN_MARGIN = 0.1  # extension/lib/badge-state.js
+DISCOVERY_TIMEOUT_MS = 15_000
+ANALYSIS_TIMEOUT_MS = 120_000
+# Same bytes, same model: only batching may move the last digits of the handler's 6-decimal answer.
+PROBABILITY_TOLERANCE = 1e-4
+
+
+@pytest.fixture(scope="module")
+def live(extension_browser, proxy, test_site):
+    extension_browser.reset(proxy.url)
+    test_site.main.requests.clear()  # count only this module's downloads
+    return extension_browser
+
+
+@pytest.fixture(scope="module")
+def page(live, test_site):
+    page = live.new_page()
+    open_videos_page(page, test_site)
+    yield page
+    page.close()
+
+
+def open_videos_page(page, test_site) -> None:
+    page.goto(test_site.url("/videos.html"))
+    page.wait_for_function("window.lateVideoInserted && window.blobVideoUrl", timeout=DISCOVERY_TIMEOUT_MS)
+    expect(page.locator(BADGES)).to_have_count(4, timeout=DISCOVERY_TIMEOUT_MS)
+
+
+def badge_of(page, video_id: str):
+    source = page.evaluate("id => document.getElementById(id).src", video_id)
+    return page.locator(f'{BADGES}[data-src="{source}"]')
+
+
+def worker_downloads(test_site, file_name: str) -> list:
+    """Requests for `file_name` made by a script (the service worker), not by a <video> element."""
+    return [request for request in list(test_site.main.requests) if request[1].endswith(file_name) and request[2] != "video"]
+
+
+def expected_state(probability: float, threshold: float) -> str:
+    if abs(probability - threshold) < UNCERTAIN_MARGIN:
+        return "uncertain"
+    return "fake" if probability >= threshold else "real"
+
+
+def api_prediction(proxy, video_path) -> dict:
+    answer = httpx.post(proxy.url + "/api/predict", content=video_path.read_bytes(),
+                        headers={"Content-Type": "application/octet-stream"}, timeout=120)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def entry_for(live, url: str) -> dict:
+    return next(entry for entry in live.history() if entry["url"] == url)
+
+
+def analyse(page, video_id: str) -> dict:
+    badge = badge_of(page, video_id)
+    badge.scroll_into_view_if_needed()
+    badge.click()
+    poll(lambda: badge.get_attribute("data-state") in RESULT_STATES + ("error", "offline"), ANALYSIS_TIMEOUT_MS / 1000,
+         f"the {video_id} video's analysis did not end")
+    return {"state": badge.get_attribute("data-state"), "probability": badge.get_attribute("data-probability"),
+            "title": badge.get_attribute("title"), "src": badge.get_attribute("data-src")}
+
+
+def test_badges_are_ready_and_nothing_is_sent_before_a_click(live, page, test_site):
+    for video_id in VIDEO_FILES:
+        expect(badge_of(page, video_id)).to_have_attribute("data-state", "idle")
+        expect(badge_of(page, video_id)).to_have_text("Check video")
+    assert live.history() == []
+    assert worker_downloads(test_site, "sample-mp4.mp4") == []
+    assert worker_downloads(test_site, "carphone_pristine.mp4") == []
+
+
+@pytest.mark.parametrize("video_id", ["plain", "late"])
+def test_a_downloadable_video_ends_with_the_probability_the_api_gives_for_its_file(live, page, proxy, shared_videos_dir, test_site, video_id):
+    shown = analyse(page, video_id)
+    assert shown["state"] in RESULT_STATES, shown
+    expected = api_prediction(proxy, shared_videos_dir / VIDEO_FILES[video_id])
+    assert float(shown["probability"]) == pytest.approx(expected["probability"], abs=PROBABILITY_TOLERANCE)
+    assert shown["state"] == expected_state(float(shown["probability"]), expected["threshold"])
+    entry = entry_for(live, shown["src"])
+    assert entry["source"] == "download"
+    assert entry["result"]["frames"]["count"] == 16
+    assert len(worker_downloads(test_site, VIDEO_FILES[video_id])) == 1
+
+
+def test_a_blob_video_is_analysed_from_16_frames_captured_in_the_page(live, page):
+    playback_before = page.evaluate("(() => { const v = document.getElementById('blob'); return [v.currentTime, v.paused]; })()")
+    shown = analyse(page, "blob")
+    assert shown["state"] in RESULT_STATES, shown
+    entry = entry_for(live, shown["src"])
+    assert entry["source"] == "frames"
+    assert float(shown["probability"]) == entry["result"]["probability"]
+    assert shown["state"] == expected_state(entry["result"]["probability"], entry["result"]["threshold"])
+    assert entry["result"]["frames"]["count"] == 16
+    assert len(entry["captureTimes"]) == 16
+    # The frames came from a hidden copy: what the user watches did not move.
+    assert page.evaluate("(() => { const v = document.getElementById('blob'); return [v.currentTime, v.paused]; })()") == playback_before
+
+
+def test_screenshot_of_the_badges(page, artifacts_dir):
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(artifacts_dir / "badges.png"), full_page=True)
+
+
+@pytest.fixture(scope="module")
+def panel(live):
+    panel = live.context.new_page()
+    panel.set_viewport_size({"width": 420, "height": 1400})
+    panel.goto(live.extension_url("sidepanel/sidepanel.html"))
+    yield panel
+    panel.close()
+
+
+def test_side_panel_shows_the_latest_result_its_chart_and_heatmaps(live, panel, artifacts_dir):
+    latest = live.history()[0]
+    result = latest["result"]
+    expect(panel.locator("#health")).to_have_attribute("data-health", "ready")
+    expect(panel.locator("#probability")).to_have_attribute("data-probability", str(result["probability"]))
+    expect(panel.locator("#verdict")).to_have_text(expected_state(result["probability"], result["threshold"]))
+    expect(panel.locator("#threshold")).to_have_text(str(result["threshold"]))
+    expect(panel.locator("#model")).to_contain_text(f"v{result['model']['version']}")
+    expect(panel.locator("#chart circle.score-point")).to_have_count(16)
+    expect(panel.locator("#heatmaps")).to_have_attribute("data-count", "16", timeout=ANALYSIS_TIMEOUT_MS)
+    images = panel.locator("#heatmaps img")
+    poll(lambda: images.evaluate_all("images => images.every(image => image.complete && image.naturalWidth > 0)"),
+         10, "the heatmap images did not load")
+    expect(panel.locator("#history li")).to_have_count(3)
+    panel.screenshot(path=str(artifacts_dir / "side_panel.png"), full_page=True)
+
+
+def test_side_panel_follows_a_history_click_and_a_result_badge_click(live, page, panel):
+    plain = badge_of(page, "plain")
+    plain_entry = entry_for(live, plain.get_attribute("data-src"))
+    panel.locator(f'#history li[data-key="{plain_entry["key"]}"]').click()
+    expect(panel.locator("#probability")).to_have_attribute("data-probability", str(plain_entry["result"]["probability"]))
+
+    late_entry = entry_for(live, badge_of(page, "late").get_attribute("data-src"))
+    badge_of(page, "late").click()  # a result badge opens its evidence
+    expect(panel.locator("#probability")).to_have_attribute("data-probability", str(late_entry["result"]["probability"]))
+    expect(panel.locator(f'#history li[data-key="{late_entry["key"]}"]')).to_have_attribute("aria-current", "true")
+
+
+def test_a_reload_shows_cached_results_without_downloading_again(page, test_site):
+    downloads_before = len(worker_downloads(test_site, "sample-mp4.mp4"))
+    probability_before = badge_of(page, "plain").get_attribute("data-probability")
+    open_videos_page(page, test_site)
+    expect(badge_of(page, "plain")).to_have_attribute("data-probability", probability_before)
+    expect(badge_of(page, "blob")).to_have_attribute("data-state", "idle")  # a new blob: URL is a new video
+    assert len(worker_downloads(test_site, "sample-mp4.mp4")) == downloads_before
+
+
+def test_clearing_the_history_forgets_every_result(live, page, panel, test_site):
+    panel.click("#clear-history")
+    expect(panel.locator("#history li")).to_have_count(0)
+    expect(panel.locator("#empty")).to_be_visible()
+    assert live.history() == []
+    open_videos_page(page, test_site)
+    expect(badge_of(page, "plain")).to_have_attribute("data-state", "idle")
+
+
+def test_a_cross_origin_video_without_cors_says_its_pixels_cannot_be_read(live, test_site, artifacts_dir):
+    page = live.new_page()
+    page.goto(test_site.cross_origin_page())
+    badge = page.locator(BADGES)
+    expect(badge).to_have_attribute("data-state", "idle", timeout=DISCOVERY_TIMEOUT_MS)
+    badge.click()
+    expect(badge).to_have_attribute("data-state", "error", timeout=ANALYSIS_TIMEOUT_MS)
+    expect(badge).to_have_text("Can't read pixels")
+    assert "Can't read this video's pixels" in badge.get_attribute("title")
+    refused = [request for request in test_site.other.requests if request[1].startswith("/protected/") and request[2] != "video"]
+    assert refused, "the service worker should have tried to download the file first"
+    page.screenshot(path=str(artifacts_dir / "badge_cannot_read_pixels.png"))
+    page.close()
+
+
+def test_badges_go_offline_when_the_proxy_stops(live, proxy, test_site):
+    second = proxy.start()
+    live.set_settings(second.url)
+    page = live.new_page()
+    open_videos_page(page, test_site)
+    expect(badge_of(page, "plain")).to_have_attribute("data-state", "idle")
+    second.stop()
+    shown = analyse(page, "plain")
+    assert shown["state"] == "offline", shown
+    assert shown["title"] == f"Cannot reach the proxy at {second.url}. Is it running? Click to retry."
+    page.close()
+
+
+def test_badges_show_offline_with_the_reason_when_torchserve_is_down(live, proxy, test_site, artifacts_dir):
+    unreachable = proxy.start_unreachable()
+    live.set_settings(unreachable.url)
+    page = live.new_page()
+    open_videos_page(page, test_site)
+    badge = badge_of(page, "plain")
+    expect(badge).to_have_attribute("data-state", "offline")
+    expect(badge).to_have_text("Server offline")
+    assert badge.get_attribute("title").startswith("Model server unavailable: TorchServe is not reachable")
+    page.screenshot(path=str(artifacts_dir / "badges_offline.png"))
+    page.close()
+    live.set_settings(proxy.url)
