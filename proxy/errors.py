@@ -26,8 +26,8 @@ class ApiError(Exception):
         return {"error": self.message, "code": self.code, **self.details}
 
 
-def error_response(status: int, code: str, message: str, **details: Any) -> JSONResponse:
-    return JSONResponse({"error": message, "code": code, **details}, status_code=status)
+def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": message, "code": code}, status_code=status, headers=headers)
 
 
 HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
@@ -71,9 +71,18 @@ async def api_error_handler(request: Request, error: ApiError) -> JSONResponse:
     return JSONResponse(error.body(), status_code=error.status)
 
 
+def http_error_message(status: int, method: str, path: str, detail: str) -> str:
+    if status == 404:
+        return f"no route {path}: the API is /api/health, /api/model, /api/predict, /api/explain (schema at /openapi.json)"
+    if status == 405:
+        return f"{method} is not allowed on {path}"
+    return detail
+
+
 async def http_error_handler(request: Request, error: StarletteHTTPException) -> JSONResponse:
     code = HTTP_CODES.get(error.status_code, f"http_{error.status_code}")
-    return error_response(error.status_code, code, str(error.detail), **({"path": request.url.path} if error.status_code == 404 else {}))
+    message = http_error_message(error.status_code, request.method, request.url.path, str(error.detail))
+    return error_response(error.status_code, code, message, headers=error.headers)
 
 
 async def validation_error_handler(request: Request, error: RequestValidationError) -> JSONResponse:

@@ -19,7 +19,10 @@ def forwarded_content_type(header: str | None) -> str:
     media_type = header.split(";", 1)[0].strip().lower()
     if media_type in ACCEPTED_TYPES or media_type.startswith("video/"):
         return header
-    raise ApiError(415, "unsupported_media_type", f"Content-Type {media_type!r} is not accepted: {ACCEPTED_HINT}")
+    message = f"Content-Type {media_type!r} is not accepted: {ACCEPTED_HINT}"
+    if media_type == "application/x-www-form-urlencoded":
+        message += " (curl --data-binary sends this type unless you add -H 'Content-Type: video/mp4')"
+    raise ApiError(415, "unsupported_media_type", message)
 
 
 def declared_length(headers: Mapping[str, str], limit: int) -> int | None:

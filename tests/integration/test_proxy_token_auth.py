@@ -39,15 +39,9 @@ def token_torchserve(served_mar, tmp_path_factory):
     instance = prepare_workdir(
         tmp_path_factory.mktemp("torchserve_token"),
         (REPO_ROOT / "config.properties").read_text(),
-        Ports(inference, management, metrics),
+        Ports(inference, management, metrics, grpc_inference, grpc_management),
         mar_path,
-        overrides={
-            "disable_token_authorization": "false",
-            "initial_worker_port": str(worker),
-            # gRPC is on by default at 7070/7071: move it so this instance starts beside another.
-            "grpc_inference_port": str(grpc_inference),
-            "grpc_management_port": str(grpc_management),
-        },
+        overrides={"disable_token_authorization": "false", "initial_worker_port": str(worker)},
     )
     start(instance)
     try:
