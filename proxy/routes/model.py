@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 from fastapi import APIRouter
+from pydantic import ValidationError
 
 from proxy.dependencies import TorchServeDep
 from proxy.errors import ApiError, upstream_error_body
@@ -25,7 +26,10 @@ async def model(torchserve: TorchServeDep) -> ModelInfo:
         # Asking the handler now would wait in TorchServe's queue until a worker starts, or time out.
         raise ApiError(503, "no_ready_worker", f"model {torchserve.settings.model_name!r} has no READY worker yet")
     checkpoint = checkpoint_metadata(await torchserve.describe_checkpoint())
-    return ModelInfo(**{"name": torchserve.settings.model_name, **checkpoint, "serving": serving})
+    try:
+        return ModelInfo(**{"name": torchserve.settings.model_name, **checkpoint, "serving": serving})
+    except ValidationError as error:
+        raise ApiError(502, "model_metadata_unavailable", f"the handler's checkpoint description is malformed: {error.errors()[0]['msg']}") from None
 
 
 def registered_model(response: httpx.Response, name: str) -> dict[str, Any]:
@@ -33,8 +37,11 @@ def registered_model(response: httpx.Response, name: str) -> dict[str, Any]:
         raise ApiError(503, "model_not_registered", f"model {name!r} is not registered in TorchServe")
     if not response.is_success:
         raise ApiError(502, "torchserve_error", f"TorchServe management API: {upstream_error_body(response.status_code, response.content)['error']}")
-    descriptions = response.json()
-    if not isinstance(descriptions, list) or not descriptions:
+    try:
+        descriptions = response.json()
+    except ValueError:
+        descriptions = None
+    if not isinstance(descriptions, list) or not descriptions or not isinstance(descriptions[0], dict):
         raise ApiError(502, "torchserve_error", "TorchServe management API described no model")
     return descriptions[0]
 
