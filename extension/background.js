@@ -3,18 +3,23 @@
 import { createApiClient, HealthStatus } from "./lib/api-client.js";
 import { AnalysisError } from "./lib/errors.js";
 import { createRouter, MessageType } from "./lib/messages.js";
-import { cacheKey, lookup } from "./lib/result-cache.js";
+import { cacheKey } from "./lib/result-cache.js";
 import { loadSettings } from "./common/settings-store.js";
-import { loadHistory, selectEntry } from "./common/history-store.js";
+import { selectEntry } from "./common/history-store.js";
 import { analyseUrl, analyseFrames, cachedResult } from "./worker/analysis.js";
 import { keepAliveUntil } from "./worker/keep-alive.js";
-import { createHealthCache } from "./worker/health-cache.js";
+import { createTimedCache } from "./lib/timed-cache.js";
 
 async function currentApi() {
   return createApiClient((await loadSettings()).proxyUrl);
 }
 
-const health = createHealthCache();
+const healthAnswers = createTimedCache(5000);
+
+async function checkHealth(api) {
+  const answer = await healthAnswers.get(api.proxyUrl, () => api.health());
+  return { ...answer, proxyUrl: api.proxyUrl };
+}
 
 // Sends analysis progress to the frame whose video is being analysed.
 function progressReporter(request, sender) {
@@ -30,7 +35,7 @@ function progressReporter(request, sender) {
 
 // Nothing is downloaded or captured for a server that cannot answer.
 async function requireReadyServer(api) {
-  const { status, reason } = await health.check(api);
+  const { status, reason } = await checkHealth(api);
   if (status === HealthStatus.OFFLINE) throw new AnalysisError("offline", reason);
   if (status === HealthStatus.UNAVAILABLE) throw new AnalysisError("model-unavailable", reason);
 }
@@ -43,7 +48,7 @@ async function analyse(request, sender, run) {
   await requireReadyServer(api);
   const { entry, explained } = await keepAliveUntil(run(api, request, sender, progressReporter(request, sender)));
   keepAliveUntil(explained);
-  health.forget();
+  healthAnswers.forget();
   return { entry, cached: false };
 }
 
@@ -61,8 +66,8 @@ function showResult(request, sender) {
 const route = createRouter({
   [MessageType.ANALYSE_URL]: (request, sender) => analyse(request, sender, analyseUrl),
   [MessageType.ANALYSE_FRAMES]: (request, sender) => analyse(request, sender, analyseFrames),
-  [MessageType.LOOKUP]: async (request) => lookup(await loadHistory(), cacheKey(request.url)),
-  [MessageType.HEALTH]: async () => health.check(await currentApi()),
+  [MessageType.LOOKUP]: async (request) => cachedResult(await currentApi(), request.url),
+  [MessageType.HEALTH]: async () => checkHealth(await currentApi()),
   [MessageType.SHOW_RESULT]: showResult,
 });
 

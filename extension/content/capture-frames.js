@@ -14,6 +14,8 @@ const TAINTED_MESSAGE =
   "Can't read this video's pixels: the site serves it from another origin without allowing it " +
   "(no CORS), so the browser hides its frames, and the download was refused.";
 
+const PROTECTED_MESSAGE = "Can't read this video's pixels: it is DRM-protected (encrypted media).";
+
 // Resolves on `name`, rejects on the element's `error` event or after `timeoutMs`.
 function nextEvent(element, name, timeoutMs) {
   return new Promise((resolve, reject) => {
@@ -147,6 +149,8 @@ async function framesOfOriginal(video, onProgress) {
 // FRAME_COUNT frames evenly over the video: {frames (JPEG data: URLs), times (s), fps}.
 // `onProgress(fraction)` follows the captures.
 export async function captureFrames(video, onProgress = () => {}) {
+  // Encrypted media draws as black frames: analysing those would be a confident lie.
+  if (video.mediaKeys) throw new AnalysisError("protected", PROTECTED_MESSAGE);
   const copy = await openHiddenCopy(video.currentSrc || video.src);
   if (!copy) return framesOfOriginal(video, onProgress);
   try {

@@ -98,7 +98,9 @@ async function showCachedResult(record) {
   if (!isDownloadableUrl(record.source)) return;
   const source = record.source;
   const entry = await ask({ type: MessageType.LOOKUP, url: source }).catch(() => null);
-  if (entry && record.source === source && record.badge.state === BadgeState.IDLE) {
+  // A known verdict beats "offline": it stays true while the proxy is down.
+  const replaceable = record.badge.state === BadgeState.IDLE || record.badge.state === BadgeState.OFFLINE;
+  if (entry && record.source === source && replaceable) {
     apply(record, { type: "result", result: entry.result });
   }
 }

@@ -14,6 +14,9 @@ export const BadgeState = Object.freeze({
 // label flips on a small change there, so presenting it as a firm verdict would mislead.
 export const UNCERTAIN_MARGIN = 0.1;
 
+// Failures where the browser hides the video's pixels (cross-origin without CORS, DRM).
+const UNREADABLE_CODES = new Set(["tainted", "protected"]);
+
 // Failure codes that mean "the server side is not there", shown as offline rather than error.
 const OFFLINE_CODES = new Set(["offline", "model-unavailable"]);
 
@@ -145,6 +148,6 @@ function viewFor(badge) {
     case BadgeState.OFFLINE:
       return { text: "Server offline", title: `${badge.reason} Click to retry.` };
     default:
-      return { text: badge.code === "tainted" ? "Can't read pixels" : "Error", title: `${badge.reason} Click to retry.` };
+      return { text: UNREADABLE_CODES.has(badge.code) ? "Can't read pixels" : "Error", title: `${badge.reason} Click to retry.` };
   }
 }

@@ -87,9 +87,12 @@ test("server failures show offline, others an error with the reason on hover", (
   assert.match(badgeView(bad).title, /Cannot decode/);
 });
 
-test("an unreadable (tainted) video says so", () => {
-  const badge = run({ type: "failure", error: { code: "tainted", message: "Can't read this video's pixels" } });
-  assert.equal(badgeView(badge).text, "Can't read pixels");
+test("an unreadable (cross-origin or DRM) video says so", () => {
+  for (const code of ["tainted", "protected"]) {
+    const badge = run({ type: "failure", error: { code, message: "Can't read this video's pixels" } });
+    assert.equal(badge.state, BadgeState.ERROR);
+    assert.equal(badgeView(badge).text, "Can't read pixels");
+  }
 });
 
 test("health marks idle badges offline and back, but never hides a result", () => {

@@ -5,6 +5,7 @@ import { AnalysisError } from "../lib/errors.js";
 import { cacheKey, lookup } from "../lib/result-cache.js";
 import { readCapped, uploadContentType, MAX_DOWNLOAD_BYTES } from "../lib/download.js";
 import { extractOverlays, extractSaliency } from "../lib/explanation.js";
+import { createTimedCache } from "../lib/timed-cache.js";
 import {
   loadHistory,
   rememberEntry,
@@ -17,16 +18,18 @@ import {
 const SERVER_STAGE_PROGRESS = 0.7;
 
 // The version of the model now served, or null when it cannot be told (proxy down, no field).
+const modelVersions = createTimedCache(30000);
+
 async function servedModelVersion(api) {
   try {
-    const info = await api.model();
-    return info.version ?? info.model?.version ?? info.checkpoint?.version ?? null;
+    return await modelVersions.get(api.proxyUrl, async () => (await api.model()).version ?? null);
   } catch {
-    return null;
+    return null; // not remembered: the proxy may be back in a moment
   }
 }
 
 // A cached result, unless the proxy serves a different model version than the one that made it.
+// With the proxy down, the cached result stands.
 export async function cachedResult(api, url) {
   const entry = lookup(await loadHistory(), cacheKey(url));
   if (!entry) return null;

@@ -7,15 +7,12 @@ The proxy URL points at a closed port, so everything here is what a user sees wi
 import pytest
 from playwright.sync_api import expect
 
-from tests.fixtures.browser import poll
+from tests.fixtures.browser import BADGES, badge_of, open_videos_page, poll, video_source
 from tests.fixtures.proxy import closed_url
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-BADGES = "#deepfake-detector-overlay .badge"
 VIDEO_IDS = ("plain", "blob", "late")
-# The late video is inserted 2 s after load; content scripts start at document idle.
-DISCOVERY_TIMEOUT_MS = 15_000
 
 
 @pytest.fixture(scope="module")
@@ -27,21 +24,10 @@ def proxy_down_url():
 def page(extension_browser, test_site, proxy_down_url):
     extension_browser.reset(proxy_down_url)
     page = extension_browser.new_page()
-    page.goto(test_site.url("/videos.html"))
-    page.wait_for_function("window.lateVideoInserted && window.blobVideoUrl", timeout=DISCOVERY_TIMEOUT_MS)
-    expect(page.locator(BADGES)).to_have_count(4, timeout=DISCOVERY_TIMEOUT_MS)
+    open_videos_page(page, test_site)
+    expect(page.locator(BADGES)).to_have_count(4)
     yield page
     page.close()
-
-
-def video_source(page, video_id: str) -> str:
-    if video_id == "shadowed":
-        return page.evaluate("document.getElementById('shadow-host').shadowRoot.querySelector('video').src")
-    return page.evaluate("id => document.getElementById(id).src", video_id)
-
-
-def badge_of(page, video_id: str):
-    return page.locator(f'{BADGES}[data-src="{video_source(page, video_id)}"]')
 
 
 def video_locator(page, video_id: str):

@@ -10,15 +10,13 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.fixtures.browser import poll
+from tests.fixtures.browser import BADGES, DISCOVERY_TIMEOUT_MS, badge_of, open_videos_page, poll
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-BADGES = "#deepfake-detector-overlay .badge"
 VIDEO_FILES = {"plain": "sample-mp4.mp4", "blob": "sample-webm.webm", "late": "carphone_pristine.mp4"}
 RESULT_STATES = ("real", "fake", "uncertain")
 UNCERTAIN_MARGIN = 0.1  # extension/lib/badge-state.js
-DISCOVERY_TIMEOUT_MS = 15_000
 ANALYSIS_TIMEOUT_MS = 120_000
 # Same bytes, same model: only batching may move the last digits of the handler's 6-decimal answer.
 PROBABILITY_TOLERANCE = 1e-4
@@ -37,17 +35,6 @@ def page(live, test_site):
     open_videos_page(page, test_site)
     yield page
     page.close()
-
-
-def open_videos_page(page, test_site) -> None:
-    page.goto(test_site.url("/videos.html"))
-    page.wait_for_function("window.lateVideoInserted && window.blobVideoUrl", timeout=DISCOVERY_TIMEOUT_MS)
-    expect(page.locator(BADGES)).to_have_count(4, timeout=DISCOVERY_TIMEOUT_MS)
-
-
-def badge_of(page, video_id: str):
-    source = page.evaluate("id => document.getElementById(id).src", video_id)
-    return page.locator(f'{BADGES}[data-src="{source}"]')
 
 
 def worker_downloads(test_site, file_name: str) -> list:
@@ -179,6 +166,19 @@ def test_clearing_the_history_forgets_every_result(live, page, panel, test_site)
     expect(badge_of(page, "plain")).to_have_attribute("data-state", "idle")
 
 
+def test_auto_analyse_checks_every_video_without_a_click(live, proxy, page, test_site):
+    live.set_settings(proxy.url, auto_analyse=True)
+    try:
+        open_videos_page(page, test_site)
+        for video_id in ("plain", "blob", "late", "shadowed"):
+            badge = badge_of(page, video_id)
+            poll(lambda: badge.get_attribute("data-state") in RESULT_STATES, ANALYSIS_TIMEOUT_MS / 1000,
+                 f"the {video_id} video was not analysed automatically")
+        assert len(live.history()) == 4
+    finally:
+        live.set_settings(proxy.url)
+
+
 def test_a_cross_origin_video_without_cors_says_its_pixels_cannot_be_read(live, test_site, artifacts_dir):
     page = live.new_page()
     page.goto(test_site.cross_origin_page())
@@ -194,22 +194,27 @@ def test_a_cross_origin_video_without_cors_says_its_pixels_cannot_be_read(live, 
     page.close()
 
 
-def test_badges_go_offline_when_the_proxy_stops(live, proxy, test_site):
+def test_badges_go_offline_when_the_proxy_stops_and_known_results_stay(live, proxy, test_site):
     second = proxy.start()
-    live.set_settings(second.url)
+    live.reset(second.url)  # no cached result from earlier tests
     page = live.new_page()
     open_videos_page(page, test_site)
-    expect(badge_of(page, "plain")).to_have_attribute("data-state", "idle")
+    known = analyse(page, "plain")
+    assert known["state"] in RESULT_STATES, known
+    expect(badge_of(page, "late")).to_have_attribute("data-state", "idle")
     second.stop()
-    shown = analyse(page, "plain")
+    shown = analyse(page, "late")
     assert shown["state"] == "offline", shown
     assert shown["title"] == f"Cannot reach the proxy at {second.url}. Is it running? Click to retry."
+    open_videos_page(page, test_site)
+    expect(badge_of(page, "plain")).to_have_attribute("data-probability", known["probability"])
+    expect(badge_of(page, "late")).to_have_attribute("data-state", "offline")
     page.close()
 
 
 def test_badges_show_offline_with_the_reason_when_torchserve_is_down(live, proxy, test_site, artifacts_dir):
     unreachable = proxy.start_unreachable()
-    live.set_settings(unreachable.url)
+    live.reset(unreachable.url)
     page = live.new_page()
     open_videos_page(page, test_site)
     badge = badge_of(page, "plain")
