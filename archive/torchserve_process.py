@@ -59,12 +59,21 @@ class TorchServeInstance:
 
     @property
     def pid_file(self) -> Path:
-        return Path(self.env["TMPDIR"]) / ".model_server.pid"
+        """Where the launcher writes the frontend's pid: tempfile.gettempdir() of its environment."""
+        return Path(self.env.get("TMPDIR") or self.env.get("TEMP") or "/tmp") / ".model_server.pid"
 
 
 def read_properties(text: str) -> dict[str, str]:
     pairs = (line.split("=", 1) for line in text.splitlines() if "=" in line and not line.lstrip().startswith("#"))
     return {key.strip(): value.strip() for key, value in pairs}
+
+
+def ports_from_config(config_text: str) -> Ports:
+    properties = read_properties(config_text)
+    defaults = Ports()
+    values = {name: int(properties[key].rsplit(":", 1)[1]) for key, name in ADDRESS_KEYS.items() if key in properties}
+    values.update({name: int(properties[key]) for key, name in GRPC_PORT_KEYS.items() if key in properties})
+    return Ports(**{**defaults.__dict__, **values})
 
 
 def derive_config(repo_config: str, ports: Ports, overrides: dict[str, str] | None = None) -> str:
@@ -108,12 +117,12 @@ def model_status(instance: TorchServeInstance) -> list[dict] | None:
 
 
 def wait_until_ready(instance: TorchServeInstance, timeout_s: float = 120.0) -> dict:
-    """Poll the management API until a worker is READY. /ping says Healthy too early."""
+    """Poll the management API until every worker is READY. /ping says Healthy too early."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         described = model_status(instance)
         workers = described[0].get("workers", []) if described else []
-        if any(worker.get("status") == "READY" for worker in workers):
+        if workers and all(worker.get("status") == "READY" for worker in workers):
             return described[0]
         if not frontend_pid(instance):
             raise RuntimeError(f"TorchServe exited while starting; see {instance.workdir / 'logs'}")

@@ -16,12 +16,13 @@ from model.network import DeepfakeDetector
 LAYER_NAME = "backbone.layer4"
 
 
-def clip_gradcam(detector: DeepfakeDetector, clip: torch.Tensor) -> torch.Tensor:
-    """clip (T, 3, S, S) normalised -> CAM (T, h, w) >= 0 (ReLU'd), h = w = S / 32 (7 at 224)."""
+def clip_gradcam(detector: DeepfakeDetector, clip: torch.Tensor, relu: bool = True) -> torch.Tensor:
+    """clip (T, 3, S, S) normalised -> CAM (T, h, w), h = w = S / 32 (7 at 224); >= 0 with `relu`
+    (what is shown), signed without (what the sanity check compares)."""
     explainer = LayerGradCam(lambda clips: detector(clips).clip_logits, detector.backbone.layer4)
     with torch.inference_mode(False), torch.enable_grad():
         inputs = clip.unsqueeze(0).clone().requires_grad_(True)
-        cams = explainer.attribute(inputs, relu_attributions=True)
+        cams = explainer.attribute(inputs, relu_attributions=relu)
     return cams.detach().squeeze(1).float()
 
 

@@ -27,3 +27,4 @@ class RequestState:
     error: VideoInputError | None = None
     score: ClipScore | None = None
     cams: torch.Tensor | None = None
+    explain_s: float = 0.0

@@ -3,10 +3,15 @@
 TorchServe passes its own environment to the worker, so these are set where `torchserve` is
 started (e.g. `DEEPFAKE_MAX_DURATION_S=600 torchserve --start ...`). The byte size of a request
 is limited by TorchServe itself (`max_request_size` in config.properties).
+
+Torch threads: TorchServe does not tell a worker how many workers share the host, so the worker
+count is read from the `models=` entry of the config.properties that TS_CONFIG_FILE names (the
+file the server itself runs with), unless DEEPFAKE_WORKERS or DEEPFAKE_TORCH_THREADS say.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 
@@ -37,7 +42,20 @@ def _env(name: str, default, kind):
         raise ValueError(f"{ENV_PREFIX}{name}={raw!r} is not a valid {kind.__name__}") from error
 
 
-def read_settings() -> HandlerSettings:
+def configured_workers(model_name: str, config_file: str | None = None) -> int | None:
+    """maxWorkers (else minWorkers) of the model in config.properties' `models=`, if readable."""
+    config_file = config_file or os.environ.get("TS_CONFIG_FILE")
+    try:
+        with open(config_file or "", encoding="utf-8") as lines:
+            raw = next((line.split("=", 1)[1] for line in lines if line.strip().startswith("models=")), None)
+        versions = json.loads(raw).get(model_name, {}) if raw else {}
+    except (OSError, ValueError, AttributeError):
+        return None
+    counts = [v.get("maxWorkers") or v.get("minWorkers") for v in versions.values() if isinstance(v, dict)]
+    return max((int(c) for c in counts if c), default=None)
+
+
+def read_settings(model_name: str = "deepfake") -> HandlerSettings:
     defaults = SamplingLimits()
     limits = SamplingLimits(
         max_pixels_per_frame=_env("MAX_PIXELS", defaults.max_pixels_per_frame, int),
@@ -48,7 +66,7 @@ def read_settings() -> HandlerSettings:
         limits=limits,
         max_json_frames=_env("MAX_JSON_FRAMES", 256, int),
         chunk_frames=_env("CHUNK_FRAMES", 64, int),
-        workers=_env("WORKERS", 1, int),
+        workers=_env("WORKERS", None, int) or configured_workers(model_name) or 1,
         torch_threads=_env("TORCH_THREADS", None, int),
     )
 

@@ -28,7 +28,7 @@ def test_a_killed_worker_is_replaced_and_serves_again(torchserve):
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         workers = httpx.get(f"{torchserve.management_url}/models/deepfake", timeout=10).json()[0]["workers"]
-        if any(worker["status"] == "READY" and worker["pid"] != killed for worker in workers):
+        if workers and all(worker["status"] == "READY" and worker["pid"] != killed for worker in workers):
             break
         time.sleep(0.2)
     else:

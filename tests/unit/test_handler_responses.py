@@ -1,0 +1,36 @@
+"""The answer JSON: label, probability and confidence agree with the threshold."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from handler.responses import prediction
+from handler.scoring import ClipScore
+from model.frames import sample_images
+
+MODEL = {"name": "deepfake", "version": "1.0", "arch": "resnet18-temporal-mean"}
+
+
+def answer(probability: float, threshold: float = 0.5) -> dict:
+    sampled = sample_images([np.zeros((4, 6, 3), np.uint8)] * 4, 4, fps=2.0)
+    score = ClipScore(probability, [probability] * 4)
+    return prediction(sampled, score, threshold, MODEL, {"decode": 1.23, "inference": 4.56})
+
+
+@pytest.mark.parametrize(("probability", "threshold", "label", "confidence"), [
+    (0.9, 0.5, "fake", 0.9), (0.2, 0.5, "real", 0.8), (0.5, 0.5, "fake", 0.5), (0.6, 0.7, "real", 0.4),
+])
+def test_label_and_confidence_follow_the_threshold(probability, threshold, label, confidence):
+    result = answer(probability, threshold)
+    assert result["label"] == label
+    assert result["confidence"] == pytest.approx(confidence)
+    assert result["threshold"] == threshold
+
+
+def test_frames_and_video_blocks():
+    result = answer(0.3)
+    assert result["frames"]["count"] == 4 and len(result["frames"]["scores"]) == 4
+    assert result["frames"]["timestamps_s"] == [0.0, 0.5, 1.0, 1.5]
+    assert result["video"]["width"] == 6 and result["video"]["height"] == 4
+    assert result["timing_ms"] == {"decode": 1.2, "inference": 4.6}
