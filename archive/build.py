@@ -19,7 +19,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("handler", "model")  # copied whole into the archive
 HANDLER_ENTRY = REPO_ROOT / "handler" / "deepfake_handler.py"
 MODEL_NAME = "deepfake"
-SKIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", "README.md")
+SKIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", "README.md", "docs")
 
 
 class ArchiveError(RuntimeError):

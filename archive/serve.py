@@ -23,7 +23,7 @@ from pathlib import Path
 
 from model.checkpoint import CheckpointError
 
-from .build import REPO_ROOT, ArchiveError, build_archive
+from .build import PACKAGES, REPO_ROOT, ArchiveError, build_archive
 from .torchserve_process import (
     TorchServeInstance,
     configured_version,
@@ -42,9 +42,11 @@ class ServeError(RuntimeError):
 
 
 def ensure_archive(checkpoint: Path, mar_path: Path) -> None:
+    """(Re)build the .mar when the checkpoint or any packed code is newer (as `make archive`)."""
     if not checkpoint.is_file():
         raise ServeError(f"no checkpoint at {checkpoint}: run `make model` (or train one) first")
-    if mar_path.is_file() and mar_path.stat().st_mtime >= checkpoint.stat().st_mtime:
+    sources = [checkpoint, *(path for package in PACKAGES for path in (REPO_ROOT / package).rglob("*.py"))]
+    if mar_path.is_file() and mar_path.stat().st_mtime >= max(path.stat().st_mtime for path in sources):
         return
     print(f"archiving {checkpoint} -> {mar_path}", flush=True)
     build_archive(checkpoint, mar_path.parent)
