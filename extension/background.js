@@ -47,7 +47,7 @@ async function analyse(request, sender, run) {
   if (cached) return { entry: cached, cached: true };
   await requireReadyServer(api);
   const { entry, explained } = await keepAliveUntil(run(api, request, sender, progressReporter(request, sender)));
-  keepAliveUntil(explained);
+  keepAliveUntil(explained).catch(() => {}); // a failure is recorded on the entry already
   healthAnswers.forget();
   return { entry, cached: false };
 }

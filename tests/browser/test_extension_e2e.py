@@ -113,6 +113,9 @@ def test_screenshot_of_the_badges(page, artifacts_dir):
 @pytest.fixture(scope="module")
 def panel(live):
     panel = live.context.new_page()
+    panel.errors = []  # uncaught exceptions and console errors of the panel's own scripts
+    panel.on("pageerror", lambda error: panel.errors.append(str(error)))
+    panel.on("console", lambda message: message.type == "error" and panel.errors.append(message.text))
     panel.set_viewport_size({"width": 420, "height": 1400})
     panel.goto(live.extension_url("sidepanel/sidepanel.html"))
     yield panel
@@ -136,14 +139,22 @@ def test_side_panel_shows_the_latest_result_its_chart_and_heatmaps(live, panel, 
     panel.screenshot(path=str(artifacts_dir / "side_panel.png"), full_page=True)
 
 
-def test_side_panel_follows_a_history_click_and_a_result_badge_click(live, page, panel):
+def open_side_panels(live, page) -> int:
+    """Side panel documents open in the browser (Playwright lists no side panel: ask CDP for targets)."""
+    targets = live.context.new_cdp_session(page).send("Target.getTargets")["targetInfos"]
+    return sum(target["url"] == live.extension_url("sidepanel/sidepanel.html") for target in targets)
+
+
+def test_side_panel_follows_a_history_click_and_a_result_badge_click_opens_it(live, page, panel):
     plain = badge_of(page, "plain")
     plain_entry = entry_for(live, plain.get_attribute("data-src"))
     panel.locator(f'#history li[data-key="{plain_entry["key"]}"]').click()
     expect(panel.locator("#probability")).to_have_attribute("data-probability", str(plain_entry["result"]["probability"]))
 
     late_entry = entry_for(live, badge_of(page, "late").get_attribute("data-src"))
-    badge_of(page, "late").click()  # a result badge opens its evidence
+    panels_before = open_side_panels(live, page)  # the panel tab of these tests
+    badge_of(page, "late").click()  # a result badge opens the side panel on its evidence
+    poll(lambda: open_side_panels(live, page) == panels_before + 1, 10, "the badge click opened no side panel")
     expect(panel.locator("#probability")).to_have_attribute("data-probability", str(late_entry["result"]["probability"]))
     expect(panel.locator(f'#history li[data-key="{late_entry["key"]}"]')).to_have_attribute("aria-current", "true")
 
@@ -161,6 +172,7 @@ def test_clearing_the_history_forgets_every_result(live, page, panel, test_site)
     panel.click("#clear-history")
     expect(panel.locator("#history li")).to_have_count(0)
     expect(panel.locator("#empty")).to_be_visible()
+    assert panel.errors == []
     assert live.history() == []
     open_videos_page(page, test_site)
     expect(badge_of(page, "plain")).to_have_attribute("data-state", "idle")
