@@ -133,6 +133,8 @@ def decode_image(data: bytes, limits: SamplingLimits = SamplingLimits()) -> np.n
             return np.asarray(image.convert("RGB"))
     except VideoInputError:
         raise
+    except Image.DecompressionBombError as error:  # PIL's own guard fires before ours can read the size
+        raise VideoInputError(f"image too large: {error}", "too_many_pixels", 413) from error
     except Exception as error:  # PIL raises many types (incl. DecompressionBombError)
         raise VideoInputError(f"not a decodable image: {error}", "undecodable_image") from error
 

@@ -123,3 +123,11 @@ def test_limits_answer_413(shared_videos_dir):
     with pytest.raises(VideoInputError) as too_long:
         sample_clip(data, T, SamplingLimits(max_duration_s=1.0))
     assert (too_long.value.code, too_long.value.status) == ("too_long", 413)
+
+
+def test_image_bomb_is_over_the_pixel_limit_not_undecodable():
+    buffer = io.BytesIO()
+    Image.new("1", (20000, 20000)).save(buffer, format="PNG")  # 400 MP in a few KB
+    with pytest.raises(VideoInputError) as caught:
+        sample_clip(buffer.getvalue(), T)
+    assert (caught.value.code, caught.value.status) == ("too_many_pixels", 413)
