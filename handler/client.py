@@ -2,7 +2,8 @@
 
 A table for people (a progress bar on stderr when there are several files), `--json` for scripts
 (one JSON object per file, in the order given). Exit status 1 when any file was refused or
-could not be sent.
+could not be sent. `python -m handler.client scan DIR --out results.csv` analyses a whole folder
+and resumes where it stopped (handler/scan.py).
 """
 
 from __future__ import annotations
@@ -19,14 +20,34 @@ from tqdm import tqdm
 DEFAULT_URL = "http://127.0.0.1:8080"
 
 
+def answer_of(response: httpx.Response) -> dict:
+    """The server's JSON answer. TorchServe's own errors ({"code": 404, "type", "message"}) and
+    bodies that are not a JSON object get the handler's {"error", "code"} shape."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and "error" not in body and isinstance(body.get("message"), str):
+        return {"error": body["message"], "code": str(body.get("type") or f"http_{response.status_code}")}
+    if isinstance(body, dict):
+        return body
+    return {"error": response.text.strip()[:300] or "no body", "code": f"http_{response.status_code}"}
+
+
+def post_video(client: httpx.Client, url: str, path: Path, headers: dict[str, str] | None = None) -> dict:
+    """One file -> {"file", "status", and the server's answer}. The file is streamed, not read
+    into memory. Raises OSError (unreadable file) and httpx.TransportError (no answer)."""
+    with path.open("rb") as video:
+        response = client.post(url, content=video, headers={"Content-Type": "application/octet-stream", **(headers or {})})
+    return {"file": str(path), "status": response.status_code, **answer_of(response)}
+
+
 def classify(client: httpx.Client, url: str, path: Path) -> dict:
     """One file -> {"file", "status", and the server's answer or error}."""
     try:
-        response = client.post(url, content=path.read_bytes(), headers={"Content-Type": "application/octet-stream"})
-        body = response.json()
-    except (OSError, httpx.HTTPError, ValueError) as error:
+        return post_video(client, url, path)
+    except (OSError, httpx.HTTPError) as error:
         return {"file": str(path), "status": None, "error": str(error), "code": "client_error"}
-    return {"file": str(path), "status": response.status_code, **body}
 
 
 def table(results: list[dict]) -> str:
@@ -46,7 +67,16 @@ def table(results: list[dict]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m handler.client", description=__doc__.split("\n\n")[0])
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["scan"] and not Path("scan").is_file():  # a video named "scan" is still a video
+        from handler.scan import main as scan_main  # here: handler.scan imports this module
+
+        return scan_main(argv[1:])
+    parser = argparse.ArgumentParser(
+        prog="python -m handler.client",
+        description=__doc__.split("\n\n")[0],
+        epilog="Whole folders, resumable, to CSV/JSONL: python -m handler.client scan DIR --out results.csv",
+    )
     parser.add_argument("videos", nargs="+", type=Path)
     parser.add_argument("--url", default=DEFAULT_URL, help=f"TorchServe inference address (default {DEFAULT_URL})")
     parser.add_argument("--model", default="deepfake")
