@@ -1,8 +1,10 @@
 """What one request may cost and how the worker uses the CPU, read from the environment.
 
 TorchServe passes its own environment to the worker, so these are set where `torchserve` is
-started (e.g. `DEEPFAKE_MAX_DURATION_S=600 torchserve --start ...`). The byte size of a request
-is limited by TorchServe itself (`max_request_size` in config.properties).
+started (e.g. `DEEPFAKE_MAX_DURATION_S=600 torchserve --start ...`), or as lower-case keys in the
+config.properties that TS_CONFIG_FILE names (`deepfake_max_duration_s=600`; TorchServe ignores
+keys it does not know). The environment wins. The byte size of a request is limited by
+TorchServe itself (`max_request_size` in config.properties).
 
 Torch threads: TorchServe does not tell a worker how many workers share the host, so the worker
 count is read from the `models=` entry of the config.properties that TS_CONFIG_FILE names (the
@@ -27,19 +29,36 @@ class HandlerSettings:
     chunk_frames: int  # frames per backbone forward: bounds memory for large batches
     workers: int  # workers sharing this host's cores (TorchServe does not tell the worker)
     torch_threads: int | None  # None: cores / workers
+    precision: str  # forward pass: "auto" (bf16 where the CPU has it natively), "fp32" or "bf16"
 
     def threads(self, cores: int) -> int:
         return self.torch_threads or max(1, cores // max(1, self.workers))
 
 
-def _env(name: str, default, kind):
-    raw = os.environ.get(ENV_PREFIX + name)
+def _env(name: str, default, kind, properties: dict[str, str] | None = None):
+    """DEEPFAKE_<NAME> from the environment, else deepfake_<name> from config.properties, else default."""
+    key = ENV_PREFIX + name
+    raw = os.environ.get(key)
+    if raw is None or raw.strip() == "":
+        key = key.lower()
+        raw = (properties or {}).get(key)
     if raw is None or raw.strip() == "":
         return default
     try:
         return kind(raw)
     except ValueError as error:
-        raise ValueError(f"{ENV_PREFIX}{name}={raw!r} is not a valid {kind.__name__}") from error
+        raise ValueError(f"{key}={raw!r} is not a valid {kind.__name__}") from error
+
+
+def configured_properties(config_file: str | None = None) -> dict[str, str]:
+    """The deepfake_* keys of the config.properties TorchServe runs with (TS_CONFIG_FILE)."""
+    config_file = config_file or os.environ.get("TS_CONFIG_FILE")
+    try:
+        with open(config_file or "", encoding="utf-8") as lines:
+            pairs = [line.split("=", 1) for line in lines if "=" in line and not line.lstrip().startswith("#")]
+    except OSError:
+        return {}
+    return {key.strip(): value.strip() for key, value in pairs if key.strip().startswith(ENV_PREFIX.lower())}
 
 
 def configured_workers(model_name: str, config_file: str | None = None) -> int | None:
@@ -57,17 +76,20 @@ def configured_workers(model_name: str, config_file: str | None = None) -> int |
 
 def read_settings(model_name: str = "deepfake") -> HandlerSettings:
     defaults = SamplingLimits()
+    properties = configured_properties()
     limits = SamplingLimits(
-        max_pixels_per_frame=_env("MAX_PIXELS", defaults.max_pixels_per_frame, int),
-        max_duration_s=_env("MAX_DURATION_S", defaults.max_duration_s, float),
-        max_frames_total=_env("MAX_FRAMES_TOTAL", defaults.max_frames_total, int),
+        max_pixels_per_frame=_env("MAX_PIXELS", defaults.max_pixels_per_frame, int, properties),
+        max_duration_s=_env("MAX_DURATION_S", defaults.max_duration_s, float, properties),
+        max_frames_total=_env("MAX_FRAMES_TOTAL", defaults.max_frames_total, int, properties),
+        max_decode_s=_env("MAX_DECODE_S", defaults.max_decode_s, float, properties),
     )
     return HandlerSettings(
         limits=limits,
-        max_json_frames=_env("MAX_JSON_FRAMES", 256, int),
-        chunk_frames=_env("CHUNK_FRAMES", 64, int),
-        workers=_env("WORKERS", None, int) or configured_workers(model_name) or 1,
-        torch_threads=_env("TORCH_THREADS", None, int),
+        max_json_frames=_env("MAX_JSON_FRAMES", 256, int, properties),
+        chunk_frames=_env("CHUNK_FRAMES", 64, int, properties),
+        workers=_env("WORKERS", None, int, properties) or configured_workers(model_name) or 1,
+        torch_threads=_env("TORCH_THREADS", None, int, properties),
+        precision=_env("PRECISION", "auto", str, properties).lower(),
     )
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import io
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Iterator, Sequence
@@ -30,6 +31,10 @@ from .errors import VideoInputError
 
 VideoSource = bytes | bytearray | memoryview | str | Path | BinaryIO
 
+# PyAV raises IndexError from demux() when a damaged file yields a packet of a stream it never
+# declared (seen on a mutated FLV); both mean "the rest of this stream cannot be read".
+DAMAGED_STREAM_ERRORS = (av.FFmpegError, IndexError)
+
 IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"BM")
 
 
@@ -40,6 +45,9 @@ class SamplingLimits:
     max_pixels_per_frame: int = 3840 * 2160  # 4K UHD
     max_duration_s: float = 3 * 3600.0
     max_frames_total: int = 1_000_000
+    # Wall-clock seconds to read and decode one video. A served batch of 4 decodes one after the
+    # other inside TorchServe's responseTimeout (120 s), which restarts a worker that overruns it.
+    max_decode_s: float = 20.0
 
 
 @dataclass(frozen=True)
@@ -150,16 +158,31 @@ def sample_clip(data: bytes, count: int, limits: SamplingLimits = SamplingLimits
 
 def sample_video(source: VideoSource, count: int, limits: SamplingLimits = SamplingLimits()) -> SampledFrames:
     """T frames evenly spread over the video's real duration. Raises VideoInputError."""
+    deadline = DecodeDeadline(limits.max_decode_s)
     with _open_container(source) as container:
         stream = _video_stream(container)
         _check_pixels(stream.codec_context.width, stream.codec_context.height, limits)
-        timeline = _read_timeline(container, stream, limits)
+        timeline = _read_timeline(container, stream, limits, deadline)
     with _open_container(source) as container:
         stream = _video_stream(container)
         stream.thread_type = "AUTO"  # frame + slice threads: ~1.7x faster on long-GOP H.264
         wanted = [timeline.pts[i] for i in _choose_from_timeline(timeline, count)]
-        decoded = _decode_wanted_frames(container, stream, wanted, timeline.keyframe_pts)
+        decoded = _decode_wanted_frames(container, stream, wanted, timeline.keyframe_pts, limits, deadline)
     return _assemble(decoded, wanted, timeline, stream_size=(stream.codec_context.width, stream.codec_context.height))
+
+
+class DecodeDeadline:
+    """The decode time budget of one video, checked per packet read and per frame decoded."""
+
+    def __init__(self, budget_s: float):
+        self.budget_s = budget_s
+        self.ends_at = time.monotonic() + budget_s
+
+    def check(self) -> None:
+        if time.monotonic() > self.ends_at:
+            raise VideoInputError(
+                f"decoding the video took longer than the budget of {self.budget_s:g} s", "decode_timeout", 413
+            )
 
 
 @dataclass
@@ -199,7 +222,7 @@ def _check_pixels(width: int, height: int, limits: SamplingLimits) -> None:
         )
 
 
-def _read_timeline(container, stream, limits: SamplingLimits) -> _Timeline:
+def _read_timeline(container, stream, limits: SamplingLimits, deadline: DecodeDeadline) -> _Timeline:
     """Packet headers only (no decoding): the true frame timeline and keyframe positions."""
     time_base = float(stream.time_base) if stream.time_base else 0.0
     if container.duration and container.duration / 1e6 > limits.max_duration_s:
@@ -208,6 +231,7 @@ def _read_timeline(container, stream, limits: SamplingLimits) -> _Timeline:
     keyframes: list[int] = []
     try:
         for packet in container.demux(stream):
+            deadline.check()
             stamp = packet.pts if packet.pts is not None else packet.dts
             if packet.size == 0 or stamp is None:
                 continue
@@ -216,7 +240,7 @@ def _read_timeline(container, stream, limits: SamplingLimits) -> _Timeline:
                 keyframes.append(stamp)
             if len(pts_seen) > limits.max_frames_total:
                 raise VideoInputError(f"more than {limits.max_frames_total} frames", "too_many_frames", 413)
-    except av.FFmpegError:
+    except DAMAGED_STREAM_ERRORS:
         pass  # a damaged tail: sample what could be read
     if not pts_seen:
         raise VideoInputError("the video has no readable frames", "no_frames")
@@ -247,7 +271,9 @@ def _decoded_frames(container, stream) -> Iterator:
         yield from packet.decode()
 
 
-def _decode_wanted_frames(container, stream, wanted: list[int], keyframes: list[int]) -> list[tuple[int, np.ndarray]]:
+def _decode_wanted_frames(
+    container, stream, wanted: list[int], keyframes: list[int], limits: SamplingLimits, deadline: DecodeDeadline
+) -> list[tuple[int, np.ndarray]]:
     """Walk forward through the wanted pts; seek only past a keyframe. Returns (pts, RGB) per wanted slot."""
     taken: list[tuple[int, np.ndarray]] = []
     frames = _decoded_frames(container, stream)
@@ -261,12 +287,13 @@ def _decode_wanted_frames(container, stream, wanted: list[int], keyframes: list[
             if keyframe > position:
                 container.seek(keyframe, stream=stream, backward=True, any_frame=False)
                 frames = _decoded_frames(container, stream)
-            frame = _first_frame_at_or_after(frames, target)
+            frame = _first_frame_at_or_after(frames, target, deadline)
             if frame is None:
                 break
+            _check_pixels(frame.width, frame.height, limits)  # the size may change mid-stream (a new SPS)
             position = frame.pts
             taken.append((frame.pts, frame.to_ndarray(format="rgb24")))
-    except av.FFmpegError as error:
+    except DAMAGED_STREAM_ERRORS as error:
         if not taken:
             raise VideoInputError(f"the video's frames cannot be decoded: {error}", "undecodable") from error
     if not taken:
@@ -274,8 +301,9 @@ def _decode_wanted_frames(container, stream, wanted: list[int], keyframes: list[
     return taken
 
 
-def _first_frame_at_or_after(frames: Iterator, target: int):
+def _first_frame_at_or_after(frames: Iterator, target: int, deadline: DecodeDeadline):
     for frame in frames:
+        deadline.check()
         if frame.pts is None or frame.pts >= target:
             return frame
     return None
