@@ -20,7 +20,7 @@ from handler.gradcam import clip_gradcam
 from handler.inputs import DescribePayload, parse_request, sample_payload
 from handler.request_state import RequestState
 from handler.responses import model_description, model_summary, prediction
-from handler.scoring import score_clips
+from handler.scoring import score_clips, uses_bf16
 from handler.serving_metrics import ServingMetrics
 from handler.settings import available_cores, read_settings
 from model.checkpoint import build_from_checkpoint, read_checkpoint
@@ -42,18 +42,19 @@ class DeepfakeHandler(BaseHandler):
         checkpoint = read_checkpoint(self.model_pt_path)
         self.model, self.config = build_from_checkpoint(checkpoint)
         self.model = self.model.to(self.device, memory_format=torch.channels_last).eval()
+        self.bf16 = uses_bf16(self.settings.precision, self.device)
         self.checkpoint_meta = {key: value for key, value in checkpoint.items() if key != "state_dict"}
         self.threshold = float(checkpoint["threshold"])
         self.model_info = model_summary(context.model_name, self.checkpoint_meta, self.config)
         self._warm_up()
         self.initialized = True
-        logger.info("deepfake handler ready: %s, %d torch threads", self.model_info, torch.get_num_threads())
+        logger.info("deepfake handler ready: %s, %d torch threads, bf16 %s", self.model_info, torch.get_num_threads(), self.bf16)
 
     def _warm_up(self) -> None:
         """One forward at the served shape, so the first real request is not the slow one."""
         size = self.config.image_size
         for _ in range(2):  # the second pass still found slower kernels in the first request
-            score_clips(self.model, [torch.zeros(self.config.num_frames, 3, size, size)], self.settings.chunk_frames, self.device)
+            score_clips(self.model, [torch.zeros(self.config.num_frames, 3, size, size)], self.settings.chunk_frames, self.device, self.bf16)
 
     def preprocess(self, data):
         metrics = ServingMetrics(self.context.metrics, self.context.model_name)
@@ -85,7 +86,7 @@ class DeepfakeHandler(BaseHandler):
     def inference(self, states, *args, **kwargs):
         scorable = [state for state in states if state.clip is not None]
         started = time.perf_counter()
-        scores = score_clips(self.model, [state.clip for state in scorable], self.settings.chunk_frames, self.device)
+        scores = score_clips(self.model, [state.clip for state in scorable], self.settings.chunk_frames, self.device, self.bf16)
         self.batch_inference_s = time.perf_counter() - started
         if scorable:
             ServingMetrics(self.context.metrics, self.context.model_name).inferred(self.batch_inference_s)

@@ -76,7 +76,9 @@ def _looks_like_json(data: bytes) -> bool:
 def _load_json(data: bytes):
     try:
         return json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except RecursionError as error:
+        raise VideoInputError("the JSON body is nested too deeply", "malformed_json") from error
+    except ValueError as error:  # bad UTF-8, bad syntax, a number of more than 4300 digits
         raise VideoInputError(f"the JSON body is malformed: {error}", "malformed_json") from error
 
 
