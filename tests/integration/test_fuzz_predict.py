@@ -1,0 +1,166 @@
+"""Hostile input through the proxy's predict route: mutated real containers, huge declared or
+switched frame sizes, an 8K video, very long videos, zip/gzip bombs sent as video, nested and
+huge JSON. Every answer is 2xx or 4xx JSON, no worker dies, each worker's memory stays bounded,
+and a good video right after each hostile one gets its normal answer.
+
+Generated inputs are tiny in bytes (ffmpeg solid colours, 1/600 fps for the long ones).
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import io
+import json
+import random
+import subprocess
+import zipfile
+
+import httpx
+import pytest
+
+from bench.worker_memory import peak_rss_mb, reset_peak_rss, rss_mb
+from tests.fixtures.media import SHARED_VIDEOS_DIR, shared_video_files
+
+pytestmark = pytest.mark.slow
+
+GOOD_VIDEO = SHARED_VIDEOS_DIR / "carphone_pristine.mp4"
+MUTATIONS_PER_VIDEO = 2
+BOMB_BYTES = 100 * 2**20  # decompressed size of the zip/gzip bombs
+# Peak RSS a worker may add over its resting size while handling one hostile input. A legitimate
+# 4K frame costs ~100 MB decoded and RGB; what the tests guard against is gigabytes.
+WORKER_GROWTH_LIMIT_MB = 700
+CLIENT_TIMEOUT_S = 150.0
+# The handler's answer to an exception no input check expected (a bug, though still a 400).
+UNEXPECTED_ERROR_PREFIX = "the input could not be read"
+
+
+def ffmpeg(path, source: str, *output: str) -> bytes:
+    command = ["ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", source,
+               "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", *output, str(path)]
+    subprocess.run(command, check=True, timeout=120)
+    return path.read_bytes()
+
+
+def mutate(data: bytes, rng: random.Random) -> tuple[str, bytes]:
+    """One random damage of a real container: its header, its body, its length or its order."""
+    data = bytearray(data)
+    kind = rng.choice(["header_flips", "body_flips", "truncate", "zero_block", "splice", "duplicate"])
+    if kind == "header_flips":
+        for _ in range(24):
+            data[rng.randrange(min(len(data), 4096))] ^= 1 << rng.randrange(8)
+    elif kind == "body_flips":
+        for _ in range(200):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+    elif kind == "truncate":
+        del data[rng.randrange(64, len(data)):]
+    elif kind == "zero_block":
+        start = rng.randrange(len(data))
+        data[start : start + 4096] = bytes(len(data[start : start + 4096]))
+    elif kind == "splice":
+        start = rng.randrange(len(data))
+        data[start:start] = rng.randbytes(8192)
+    else:
+        start, end = sorted(rng.randrange(len(data)) for _ in range(2))
+        data[end:end] = data[start:end][:65536]
+    return kind, bytes(data)
+
+
+def mutated_shared_videos() -> dict[str, tuple[bytes, str]]:
+    rng = random.Random(7)
+    cases = {}
+    for path in shared_video_files():
+        for number in range(MUTATIONS_PER_VIDEO):
+            kind, body = mutate(path.read_bytes(), rng)
+            cases[f"{path.name} {kind} #{number}"] = (body, "video/mp4")
+    return cases
+
+
+def gzip_bomb() -> bytes:
+    return gzip.compress(bytes(BOMB_BYTES), compresslevel=1)
+
+
+def zip_bomb() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("video.mp4", bytes(BOMB_BYTES))
+    return buffer.getvalue()
+
+
+def tiny_png_base64() -> str:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(buffer, format="PNG")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def crafted_inputs(folder) -> dict[str, tuple[bytes, str]]:
+    solid = "color=c=gray:size={}:rate={}:duration={}"
+    return {
+        "8K video (7680x4320)": (ffmpeg(folder / "8k.mp4", solid.format("7680x4320", 1, 1)), "video/mp4"),
+        "4-hour video": (ffmpeg(folder / "4h.mp4", solid.format("64x64", "1/600", 4 * 3600)), "video/mp4"),
+        "2-hour video, 12 frames": (ffmpeg(folder / "2h.mp4", solid.format("64x64", "1/600", 2 * 3600)), "video/mp4"),
+        "frame size switches to 8K mid-stream": (
+            ffmpeg(folder / "small.ts", solid.format("64x64", 2, 2), "-f", "mpegts")
+            + ffmpeg(folder / "huge.ts", solid.format("7680x4320", 2, 2), "-output_ts_offset", "2", "-f", "mpegts"),
+            "video/mp2t",
+        ),
+        "y4m declaring 16000x16000": (b"YUV4MPEG2 W16000 H16000 F30:1 C420jpeg\nFRAME\n" + bytes(4096), "video/x-yuv4mpeg"),
+        "y4m declaring 60000x60000": (b"YUV4MPEG2 W60000 H60000 F30:1 C420jpeg\nFRAME\n" + bytes(4096), "video/x-yuv4mpeg"),
+        "gzip bomb as video/mp4": (gzip_bomb(), "video/mp4"),
+        "zip bomb as video/mp4": (zip_bomb(), "video/mp4"),
+        "deeply nested JSON": (b"[" * 200_000 + b"]" * 200_000, "application/json"),
+        "deeply nested JSON object": (b'{"frames": ' + b'{"a": ' * 50_000 + b"1" + b"}" * 50_001, "application/json"),
+        "JSON with 100,000 frames": (json.dumps({"frames": [tiny_png_base64()] * 100_000}).encode(), "application/json"),
+        "JSON frame of 20 MB of base64 noise": (
+            json.dumps({"frames": [base64.b64encode(random.Random(3).randbytes(15 * 2**20)).decode()]}).encode(),
+            "application/json",
+        ),
+        "JSON with a huge number": (b'{"frames": ["' + tiny_png_base64().encode() + b'"], "fps": 1' + b"0" * 100_000 + b"}", "application/json"),
+    }
+
+
+@pytest.fixture(scope="module")
+def hostile_inputs(tmp_path_factory) -> dict[str, tuple[bytes, str]]:
+    return {**crafted_inputs(tmp_path_factory.mktemp("hostile")), **mutated_shared_videos()}
+
+
+@pytest.fixture(scope="module")
+def good_answer(proxy) -> dict:
+    response = httpx.post(proxy.url + "/api/predict", content=GOOD_VIDEO.read_bytes(), headers={"Content-Type": "video/mp4"}, timeout=CLIENT_TIMEOUT_S)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_hostile_inputs_get_2xx_or_4xx_with_bounded_worker_memory(proxy, torchserve, hostile_inputs, good_answer):
+    pids = torchserve.worker_pids()
+    resting_mb = {pid: rss_mb(pid) for pid in pids}
+    failures = []
+    with httpx.Client(timeout=CLIENT_TIMEOUT_S) as client:
+        for name, (body, content_type) in hostile_inputs.items():
+            reset_peak_rss(pids)
+            answer = client.post(proxy.url + "/api/predict", content=body, headers={"Content-Type": content_type})
+            growth = max(peak_rss_mb(pid) - resting_mb[pid] for pid in pids)
+            good = client.post(proxy.url + "/api/predict", content=GOOD_VIDEO.read_bytes(), headers={"Content-Type": "video/mp4"})
+            problem = judge(answer, growth, good, good_answer)
+            if problem:
+                failures.append(f"{name}: {problem}")
+    assert not failures, "\n".join(failures)
+    assert torchserve.worker_pids() == pids, "a worker died during the fuzz run"
+
+
+def judge(answer: httpx.Response, growth_mb: float, good: httpx.Response, good_answer: dict) -> str | None:
+    """What went wrong with one hostile input, or None."""
+    if not (200 <= answer.status_code < 300 or 400 <= answer.status_code < 500):
+        return f"status {answer.status_code}: {answer.text[:300]}"
+    body = answer.json()
+    if answer.status_code >= 400 and not (body.get("error") and body.get("code")):
+        return f"4xx without error and code: {body}"
+    if str(body.get("error", "")).startswith(UNEXPECTED_ERROR_PREFIX):
+        return f"an unexpected exception reached the handler's catch-all: {body}"
+    if growth_mb > WORKER_GROWTH_LIMIT_MB:
+        return f"a worker's peak RSS grew by {growth_mb:.0f} MB"
+    if good.status_code != 200 or good.json()["probability"] != pytest.approx(good_answer["probability"], abs=1e-4):
+        return f"the next good request got {good.status_code}: {good.text[:300]}"
+    return None
