@@ -165,7 +165,7 @@ class Tally:
 def run(args: argparse.Namespace, target: Target, headers: dict[str, str], todo: list[Path], writer: ResultsWriter) -> Tally:
     tally = Tally()
     progress = tqdm(total=len(todo), unit="video", file=sys.stderr, disable=args.no_progress)
-    with httpx.Client(timeout=httpx.Timeout(args.timeout, connect=10.0)) as client:
+    with progress, httpx.Client(timeout=httpx.Timeout(args.timeout, connect=10.0)) as client:
         for outcome in in_parallel(lambda path: send(client, target, headers, path), todo, max(1, args.concurrency)):
             if isinstance(outcome, dict):
                 writer.write(outcome)
@@ -175,7 +175,6 @@ def run(args: argparse.Namespace, target: Target, headers: dict[str, str], todo:
             if isinstance(outcome, Unsent) and outcome.server_down:
                 tally.stopped = f"{target.name} stopped answering ({outcome.reason})"
                 break
-    progress.close()
     return tally
 
 
