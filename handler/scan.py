@@ -33,10 +33,14 @@ from handler.scan_results import ResultsError, ResultsWriter, latest_status, out
 VIDEO_SUFFIXES = frozenset(
     ".3g2 .3gp .asf .avi .divx .f4v .flv .m2ts .m4v .mkv .mov .mp4 .mpeg .mpg .mts .mxf .ogv .rm .rmvb .ts .vob .webm .wmv".split()
 )
-# Answers that say the server, not the file, is at fault: stop instead of recording them for every file.
-SERVER_DOWN_CODES = frozenset(
-    {"torchserve_unavailable", "torchserve_unauthorized", "torchserve_connection_error", "InvalidKeyException", "ModelNotFoundException", "model_not_found"}
-)
+# Answers that say the server, not the file, is at fault (down, no READY worker, queue full, key or
+# model gone): stop, rather than record them for every remaining file. TorchServe's own error types
+# and the proxy's codes for them. A worker failing on a file (InternalServerException) is recorded.
+SERVER_DOWN_CODES = frozenset({
+    "ServiceUnavailableException", "service_unavailable", "no_ready_worker",
+    "torchserve_unavailable", "torchserve_unauthorized", "torchserve_connection_error",
+    "InvalidKeyException", "ModelNotFoundException", "model_not_found",
+})
 KEY_ENVIRONMENT = "TORCHSERVE_INFERENCE_KEY"  # the name the proxy reads too
 SHOWN_REFUSALS = 10
 
