@@ -1,12 +1,16 @@
-"""In-process floors: decode+sample 16 frames, the ResNet18 forward on 16 frames, and a naive peer."""
+"""In-process floors: decode+sample 16 frames, the ResNet18 forward on 16 frames, the whole
+pipeline's latency and throughput, and a naive peer (decode every frame, keep them, pick 16)."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import torch
 
+from handler.scoring import score_clips
 from model.config import ModelConfig
-from model.frames import sample_video
-from model.network import build_detector
+from model.frames import sample_clip, sample_video
+from model.network import DeepfakeDetector, build_detector
 from model.preprocess import preprocess_frames
 
 from .stats import median_seconds, run_python_measuring_peak
@@ -28,6 +32,22 @@ except MemoryError:
 import json; print(json.dumps({"seconds": time.perf_counter() - start, **outcome}))
 """
 
+# What the naive peer costs in time when its frames do not fit in memory: the same decode and
+# RGB conversion of every frame, each dropped at once. A lower bound of the naive time.
+DECODE_ALL = """
+import sys, time, av
+start = time.perf_counter()
+decoded = 0
+with av.open(sys.argv[1]) as container:
+    stream = container.streams.video[0]
+    if sys.argv[2] == "threads":
+        stream.thread_type = "AUTO"
+    for frame in container.decode(stream):
+        frame.to_ndarray(format="rgb24")
+        decoded += 1
+import json; print(json.dumps({"seconds": time.perf_counter() - start, "decoded": decoded}))
+"""
+
 SAMPLER_IN_CHILD = """
 import sys, time
 from model.frames import sample_video
@@ -45,12 +65,19 @@ def sampling_floor(path, repeats: int) -> dict:
 
 def naive_peer(path, memory_limit_gb: float) -> dict:
     result = run_python_measuring_peak(NAIVE_PEER, str(path), memory_limit_gb=memory_limit_gb)
-    return {
+    measured = {
         "naive_s": result.get("seconds"),
         "naive_peak_mb": result.get("peak_mb"),
         "naive_decoded": result.get("decoded"),
         "naive_error": result.get("error"),
     }
+    if measured["naive_error"]:
+        measured["naive_decode_all_s"] = decode_all_seconds(path, threads=True)
+    return measured
+
+
+def decode_all_seconds(path, threads: bool) -> float | None:
+    return run_python_measuring_peak(DECODE_ALL, str(path), "threads" if threads else "none").get("seconds")
 
 
 def forward_variants(repeats: int) -> dict:
@@ -77,3 +104,58 @@ def forward_variants(repeats: int) -> dict:
 def preprocess_floor(path, repeats: int) -> float:
     frames = sample_video(path, 16).frames
     return median_seconds(lambda: preprocess_frames(frames, ModelConfig()), repeats)
+
+
+def with_torch_threads(threads: int, measure, *args, **kwargs) -> dict:
+    """measure(*args) with `threads` torch threads; keys suffixed with the thread count."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        return {f"{key}_{threads}t": value for key, value in measure(*args, **kwargs).items()}
+    finally:
+        torch.set_num_threads(before)
+
+
+def pipeline_floor(detector: DeepfakeDetector, data: bytes, bf16: bool, repeats: int) -> dict:
+    """One video, in process: decode+sample, preprocess, forward (as served)."""
+    config = ModelConfig()
+    sampled = sample_clip(data, config.num_frames)
+    clip = preprocess_frames(sampled.frames, config)
+    return {
+        "decode_s": median_seconds(lambda: sample_clip(data, config.num_frames), repeats),
+        "preprocess_s": median_seconds(lambda: preprocess_frames(sampled.frames, config), repeats),
+        "forward_s": median_seconds(lambda: score_clips(detector, [clip], 64, bf16=bf16), repeats),
+    }
+
+
+def throughput_floor(detector: DeepfakeDetector, data: bytes, bf16: bool, videos: int, repeats: int) -> dict:
+    """Videos/s in process, two ways: one after the other; decoded on 2 threads, then one batched forward."""
+    config = ModelConfig()
+
+    def prepared(_) -> torch.Tensor:
+        return preprocess_frames(sample_clip(data, config.num_frames).frames, config)
+
+    def sequential():
+        for index in range(videos):
+            score_clips(detector, [prepared(index)], 64, bf16=bf16)
+
+    def decode_in_threads_then_batch():
+        with ThreadPoolExecutor(max_workers=2) as pool:  # PyAV and OpenCV release the GIL
+            clips = list(pool.map(prepared, range(videos)))
+        score_clips(detector, clips, 64, bf16=bf16)
+
+    return {
+        "sequential_videos_per_s": videos / median_seconds(sequential, repeats, warmup=0),
+        "threaded_decode_batched_forward_videos_per_s": videos / median_seconds(decode_in_threads_then_batch, repeats, warmup=0),
+    }
+
+
+def bf16_drift(detector: DeepfakeDetector, paths) -> dict:
+    """|P(fake) fp32 - P(fake) bf16| per video, same frames, same weights."""
+    config = ModelConfig()
+    drift = {}
+    for path in paths:
+        clip = preprocess_frames(sample_video(path, config.num_frames).frames, config)
+        fp32, bf16 = (score_clips(detector, [clip], 64, bf16=flag)[0].probability for flag in (False, True))
+        drift[path.name] = abs(fp32 - bf16)
+    return drift
