@@ -22,7 +22,7 @@ JSON_CONTENT_TYPE = "application/json"
 
 @dataclass(frozen=True)
 class VideoPayload:
-    data: bytes  # a video file, or one image (a 1-frame clip)
+    data: bytes | bytearray  # a video file, or one image (a 1-frame clip); TorchServe gives a bytearray
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def parse_request(fields: dict, content_types: dict[str, str | None], max_json_f
         return _parse_json(value, max_json_frames)
     if isinstance(value, str):
         value = value.encode("utf-8")
-    data = bytes(value)
+    data = value if isinstance(value, (bytes, bytearray)) else bytes(value)  # no copy of a large upload
     if (content_types.get(name) or "").startswith(JSON_CONTENT_TYPE) or _looks_like_json(data):
         return _parse_json(_load_json(data), max_json_frames)
     if len(data) == 0:
@@ -69,8 +69,8 @@ def _payload_field(fields: dict) -> tuple[str, object]:
     )
 
 
-def _looks_like_json(data: bytes) -> bool:
-    return data.lstrip()[:1] in (b"{", b"[")
+def _looks_like_json(data: bytes | bytearray) -> bool:
+    return bytes(data[:64]).lstrip()[:1] in (b"{", b"[")  # a prefix: stripping all would copy all
 
 
 def _load_json(data: bytes):

@@ -130,7 +130,8 @@ def sample_images(images: Sequence[np.ndarray], count: int, fps: float | None = 
 
 
 def looks_like_image(data: bytes) -> bool:
-    return data.startswith(IMAGE_SIGNATURES) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+    head = bytes(data[:16])
+    return head.startswith(IMAGE_SIGNATURES) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
 
 
 def decode_image(data: bytes, limits: SamplingLimits = SamplingLimits()) -> np.ndarray:
@@ -193,11 +194,41 @@ class _Timeline:
     fps: float | None
 
 
+class BufferReader(io.RawIOBase):
+    """A read-only, seekable file over bytes, a bytearray or a memoryview, without copying it
+    (BytesIO copies anything but bytes: a served upload would then sit twice in the worker)."""
+
+    def __init__(self, buffer: bytes | bytearray | memoryview):
+        super().__init__()
+        self.view = memoryview(buffer).cast("B")
+        self.position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, target) -> int:
+        chunk = self.view[self.position : self.position + len(target)]
+        target[: len(chunk)] = chunk
+        self.position += len(chunk)
+        return len(chunk)
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: len(self.view)}[whence]
+        self.position = max(0, base + offset)
+        return self.position
+
+    def tell(self) -> int:
+        return self.position
+
+
 def _open_container(source: VideoSource):
     if isinstance(source, (bytes, bytearray, memoryview)):
         if len(source) == 0:
             raise VideoInputError("the request body is empty: send a video file", "empty_input")
-        source = io.BytesIO(bytes(source)) if not isinstance(source, bytes) else io.BytesIO(source)
+        source = BufferReader(source)
     elif hasattr(source, "seek"):
         source.seek(0)
     try:
