@@ -8,6 +8,8 @@ IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 
 SUPPORTED_ARCHS = ("resnet18",)
+# How per-frame features become one clip feature (model/temporal.py builds each).
+TEMPORAL_KINDS = ("mean", "tcn", "gru", "transformer")
 
 
 @dataclass(frozen=True)
@@ -42,5 +44,7 @@ class ModelConfig:
             )
         if values["arch"] not in SUPPORTED_ARCHS:
             raise ValueError(f"unsupported architecture {values['arch']!r}; supported: {SUPPORTED_ARCHS}")
+        if values["temporal"] not in TEMPORAL_KINDS:
+            raise ValueError(f"unsupported temporal encoder {values['temporal']!r}; supported: {TEMPORAL_KINDS}")
         converted = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
         return cls(**converted)
