@@ -25,7 +25,7 @@ from handler.serving_metrics import ServingMetrics
 from handler.settings import available_cores, read_settings
 from model.checkpoint import build_from_checkpoint, read_checkpoint
 from model.errors import VideoInputError
-from model.preprocess import preprocess_frames
+from model.preprocess import preprocess_clip
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +70,8 @@ class DeepfakeHandler(BaseHandler):
                 state.describe = True
                 return state
             state.sampled = sample_payload(payload, self.config.num_frames, self.settings.limits)
-            state.clip = preprocess_frames(state.sampled.frames, self.config)
+            prepared = preprocess_clip(state.sampled.frames, self.config)
+            state.clip, state.faces = prepared.tensor, prepared.describe_faces()
         except VideoInputError as error:
             state.error = error
         except Exception as error:  # anything else raised while reading untrusted bytes is still bad input
@@ -117,7 +118,7 @@ class DeepfakeHandler(BaseHandler):
         timing_ms = {"decode": state.decode_s * 1000, "inference": self.batch_inference_s * 1000}
         if state.cams is not None:
             timing_ms["explain"] = state.explain_s * 1000
-        answer = prediction(state.sampled, state.score, self.threshold, self.model_info, timing_ms)
+        answer = prediction(state.sampled, state.score, self.threshold, self.model_info, timing_ms, state.faces)
         answer["batch_size"] = batch_size
         if state.cams is not None:
             answer["explanation"] = explanation(state.sampled, state.score, state.cams)

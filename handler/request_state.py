@@ -23,6 +23,7 @@ class RequestState:
     describe: bool = False
     sampled: SampledFrames | None = None
     clip: torch.Tensor | None = None
+    faces: list[dict] | None = None  # per-frame face crops, for models trained on them
     decode_s: float = 0.0
     error: VideoInputError | None = None
     score: ClipScore | None = None

@@ -30,11 +30,16 @@ def model_description(name: str, checkpoint_meta: dict, config: ModelConfig) -> 
     }
 
 
-def prediction(sampled: SampledFrames, score: ClipScore, threshold: float, model: dict, timing_ms: dict) -> dict:
+def prediction(
+    sampled: SampledFrames, score: ClipScore, threshold: float, model: dict, timing_ms: dict, faces: list[dict] | None = None
+) -> dict:
+    """`faces`: per frame, for face-crop models, the region the network saw and whether it was a face."""
     probability = round(score.probability, DECIMALS)
     label = "fake" if score.probability >= threshold else "real"
     described = sampled.describe()
     frames = {**described["frames"], "scores": [round(p, DECIMALS) for p in score.frame_probabilities]}
+    if faces is not None:
+        frames["face"] = faces
     return {
         "label": label,
         "probability": probability,

@@ -13,6 +13,7 @@ from pathlib import Path
 import torch
 
 from .config import ModelConfig
+from .faces import FaceDetectorUnavailable, load_face_detector
 from .network import DeepfakeDetector, build_detector
 
 CLASSES = ["real", "fake"]
@@ -77,6 +78,11 @@ def read_checkpoint(path: str | Path) -> dict:
 def build_from_checkpoint(checkpoint: dict) -> tuple[DeepfakeDetector, ModelConfig]:
     """Build the network from the checkpoint's config alone and load its weights strictly."""
     config = ModelConfig.from_dict(checkpoint["config"])
+    if config.face_crop:
+        try:
+            load_face_detector()  # now, not at the first request: a server without it must not start
+        except FaceDetectorUnavailable as error:
+            raise CheckpointError(f"this model crops faces: {error}") from error
     detector = build_detector(config)
     try:
         detector.load_state_dict(checkpoint["state_dict"], strict=True)

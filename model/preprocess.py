@@ -1,11 +1,14 @@
-"""The single definition of what the network sees: resize + ImageNet normalisation.
+"""The single definition of what the network sees: (face crop) + resize + ImageNet normalisation.
 
-Frames are RGB uint8 arrays (H, W, 3); the result is float32 (T, 3, S, S). Frames are resized
-to a square S x S (not cropped) so nothing near the edges, where a face may be, is lost.
+Frames are RGB uint8 arrays (H, W, 3); the result is float32 (T, 3, S, S). Without the face
+crop, frames are resized to a square S x S (not cropped) so nothing near the edges, where a face
+may be, is lost. With `config.face_crop`, each frame is first cut to a square around its main
+face (model/faces.py), or kept whole where no face is found; which one is reported per frame.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Sequence
 
 import cv2
@@ -13,6 +16,7 @@ import numpy as np
 import torch
 
 from .config import ModelConfig
+from .faces import FaceCrop, crop_frame, locate_face_crops
 
 
 def resize_frame(frame: np.ndarray, size: int) -> np.ndarray:
@@ -37,8 +41,38 @@ def normalize_clip(clip: np.ndarray | torch.Tensor, mean: Sequence[float], std: 
     return tensor.sub_(mean_t).div_(std_t)
 
 
-def preprocess_frames(frames: Sequence[np.ndarray], config: ModelConfig) -> torch.Tensor:
-    """RGB uint8 frames -> the (T, 3, S, S) tensor the network takes."""
+@dataclass(frozen=True)
+class PreparedClip:
+    pixels: np.ndarray  # (T, S, S, 3) uint8: what the network sees, before normalisation
+    faces: list[FaceCrop] | None  # per frame with config.face_crop, else None
+
+
+@dataclass(frozen=True)
+class PreprocessedClip:
+    tensor: torch.Tensor  # (T, 3, S, S) float32, normalised
+    faces: list[FaceCrop] | None
+
+    def describe_faces(self) -> list[dict] | None:
+        return None if self.faces is None else [face.to_dict() for face in self.faces]
+
+
+def prepare_clip(frames: Sequence[np.ndarray], config: ModelConfig) -> PreparedClip:
+    """RGB uint8 frames of one clip, in time order -> (face crop) + resize. Training caches this."""
     if len(frames) == 0:
         raise ValueError("no frames to preprocess")
-    return normalize_clip(frames_to_uint8_clip(frames, config.image_size), config.mean, config.std)
+    if not config.face_crop:
+        return PreparedClip(frames_to_uint8_clip(frames, config.image_size), None)
+    faces = locate_face_crops(frames)
+    crops = [crop_frame(frame, face) for frame, face in zip(frames, faces)]
+    return PreparedClip(frames_to_uint8_clip(crops, config.image_size), faces)
+
+
+def preprocess_clip(frames: Sequence[np.ndarray], config: ModelConfig) -> PreprocessedClip:
+    """RGB uint8 frames -> the (T, 3, S, S) tensor the network takes, and the face crops used."""
+    prepared = prepare_clip(frames, config)
+    return PreprocessedClip(normalize_clip(prepared.pixels, config.mean, config.std), prepared.faces)
+
+
+def preprocess_frames(frames: Sequence[np.ndarray], config: ModelConfig) -> torch.Tensor:
+    """RGB uint8 frames -> the (T, 3, S, S) tensor the network takes."""
+    return preprocess_clip(frames, config).tensor
