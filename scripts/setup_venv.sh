@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Creates .venv and installs exactly what requirements.txt pins; skipped when already done
-# for this requirements.txt (a stamp holds its hash).
+# Creates .venv and installs exactly what requirements.txt and requirements-nodeps.txt pin;
+# skipped when already done for these files (a stamp holds their hash).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO="$(pwd)"
 STAMP=.venv/.requirements.sha256
-WANT="$(sha256sum requirements.txt | cut -d' ' -f1)"
+WANT="$(cat requirements.txt requirements-nodeps.txt | sha256sum | cut -d' ' -f1)"
 
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ]; then
     echo "venv: up to date"
@@ -14,6 +14,8 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -r requirements.txt
+# Packages whose metadata pins old versions of what we run (facenet-pytorch: torch<2.3).
+.venv/bin/python -m pip install -q --no-deps -r requirements-nodeps.txt
 
 # TorchServe's launcher needs TS_CONFIG_FILE to take model_store= from config.properties, so the
 # bare `torchserve --start --models deepfake.mar` works in an activated environment.
