@@ -1,0 +1,318 @@
+"""The training run: data -> split -> frame cache -> AdamW/BCE training -> best-by-AUC checkpoint
+-> report. Deterministic for a given --seed on a given machine (unless --time-limit cuts it)."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import psutil
+import torch
+from torch import nn
+from tqdm import tqdm
+
+from model.checkpoint import save_checkpoint
+from model.config import ModelConfig
+from model.network import DeepfakeDetector, build_detector, probabilities
+from model.preprocess import normalize_clip
+from model.pretrained import load_backbone_weights
+
+from .batches import BatchPlan, group_batches, make_batch
+from .cache import CachedVideo, build_cache, load_frames
+from .datasets import read_dataset, summarize
+from .metrics import roc_auc
+from .report import Evaluation, write_report
+from .split import class_counts, split_items
+
+SYNTH_NOTICE = (
+    "DEMO MODEL trained on synthetic clips (python -m train.synth, strength {strength}). These figures "
+    "measure its own synthetic held-out split only; they say nothing about real-world deepfakes."
+)
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    data: Path
+    out: Path
+    layout: str = "auto"
+    epochs: int = 20
+    frames: int = 16
+    image_size: int = 224
+    batch_size: int = 32
+    lr: float = 1e-3
+    weight_decay: float = 0.05
+    val_split: float = 0.2
+    seed: int = 0
+    pretrained: str | None = None
+    workers: int = 2
+    train_frames: int | None = None  # None: 1 with mean pooling, else all --frames (in order)
+    temporal: str = "mean"
+    face_crop: bool = False
+    crop: int = 0
+    eval_every: int = 1
+    patience: int = 0
+    precision: str = "auto"
+    cache_dir: Path | None = None
+    time_limit_min: float | None = None
+    threads: int | None = None  # None: chosen from the idle cores at start (choose_threads)
+    ffpp_quality: str | None = None
+
+    def resolved_cache_dir(self) -> Path:
+        return self.cache_dir or self.out.parent / "frame_cache"
+
+
+def choose_threads(requested: int | None) -> int:
+    """Compute threads for this run. None: the cores other processes leave idle right now, since
+    on a busy machine two threads fighting for one free core run several times slower than one.
+    Fixed for the whole run: results depend (slightly) on the thread count."""
+    cores = os.cpu_count() or 1
+    if requested:
+        return requested
+    busy = psutil.cpu_percent(interval=1.0) / 100 * cores
+    return max(1, min(cores, round(cores - busy)))
+
+
+def use_bf16(precision: str) -> bool:
+    """bf16 autocast pays only where the CPU has native bf16 (avx512_bf16 / AMX): ~2.7x here."""
+    if precision == "auto":
+        return bool(torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
+    return precision == "bf16"
+
+
+def forward_clips(detector: DeepfakeDetector, clips: torch.Tensor) -> torch.Tensor:
+    """(B, T, 3, S, S) -> clip logits; frames go channels_last (faster convolutions on CPU)."""
+    batch, time_steps = clips.shape[:2]
+    frames = clips.flatten(0, 1).contiguous(memory_format=torch.channels_last)
+    features = detector.embed_frames(frames).float()
+    return detector.classify(features.view(batch, time_steps, -1)).clip_logits.float()
+
+
+def predict(detector: DeepfakeDetector, videos: list[CachedVideo], config: ModelConfig, bf16: bool, desc: str) -> np.ndarray:
+    """P(fake) per video at the served shape (all cached frames, full image size)."""
+    detector.eval()
+    scores = []
+    clips_per_forward = max(1, 64 // config.num_frames)
+    with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+        for start in tqdm(range(0, len(videos), clips_per_forward), desc=desc, unit="batch", leave=False):
+            chunk = videos[start : start + clips_per_forward]
+            stacked = np.stack([load_frames(v) for v in chunk])  # one normalisation per forward
+            frames = normalize_clip(stacked.reshape(-1, *stacked.shape[2:]), config.mean, config.std)
+            clips = frames.view(*stacked.shape[:2], *frames.shape[1:])
+            scores.append(probabilities(forward_clips(detector, clips)))
+    return torch.cat(scores).numpy()
+
+
+def _labels(videos: list[CachedVideo]) -> np.ndarray:
+    return np.array([v.item.label for v in videos], dtype=np.int64)
+
+
+def _bce(labels: np.ndarray, p_fake: np.ndarray) -> float:
+    clipped = np.clip(p_fake, 1e-6, 1 - 1e-6)
+    return float(-np.mean(labels * np.log(clipped) + (1 - labels) * np.log(1 - clipped)))
+
+
+def _schedule(total_steps: int, warmup: int):
+    """Linear warm-up then cosine decay to zero: lr factor per step."""
+
+    def factor(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        progress = min(1.0, (step - warmup) / max(1, total_steps - warmup))
+        return 0.5 * (1 + math.cos(math.pi * progress))
+
+    return factor
+
+
+def _synthetic_info(data_dir: Path) -> dict | None:
+    manifest = data_dir / "manifest.json"
+    if not manifest.is_file():
+        return None
+    try:
+        content = json.loads(manifest.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    if content.get("generator") != "train.synth":
+        return None
+    return {key: content.get(key) for key in ("generator", "seed", "strength", "videos", "size")}
+
+
+@dataclass
+class PreparedData:
+    layout: str
+    items: list
+    train: list[CachedVideo]
+    val: list[CachedVideo]
+    test: list[CachedVideo]
+    skipped: list[tuple[str, str]]
+
+
+@dataclass
+class FitResult:
+    history: list[dict]
+    best_epoch: int
+    best_state: dict
+    val_probabilities: np.ndarray
+
+
+class SettingsError(ValueError):
+    """Options that cannot work together."""
+
+
+def model_config(settings: TrainSettings) -> ModelConfig:
+    return ModelConfig(num_frames=settings.frames, image_size=settings.image_size, temporal=settings.temporal, face_crop=settings.face_crop)
+
+
+def frames_per_step(settings: TrainSettings) -> int:
+    """Mean pooling is order-free, so one frame per clip per step is enough (and lets a step see
+    more clips); an order-aware encoder must see whole clips, in order, at the served length."""
+    if settings.temporal != "mean":
+        if settings.train_frames not in (None, settings.frames):
+            raise SettingsError(f"--temporal {settings.temporal} trains on whole clips: --train-frames must equal --frames ({settings.frames})")
+        return settings.frames
+    return settings.train_frames or 1
+
+
+def build_model(settings: TrainSettings) -> tuple[DeepfakeDetector, ModelConfig]:
+    torch.manual_seed(settings.seed)
+    config = model_config(settings)
+    detector = build_detector(config)
+    if settings.pretrained:
+        load_backbone_weights(detector.backbone, settings.pretrained)
+    return detector.to(memory_format=torch.channels_last), config
+
+
+def prepare_data(settings: TrainSettings) -> PreparedData:
+    """Read, split, and decode every video once into the frame cache."""
+    layout, items = read_dataset(settings.data, settings.layout, settings.ffpp_quality)
+    splits = split_items(items, settings.val_split, settings.seed)
+    everything = splits.train + splits.val + splits.test
+    cache = build_cache(everything, settings.resolved_cache_dir(), model_config(settings), settings.workers)
+    for skipped_path, reason in cache.skipped:
+        tqdm.write(f"skipped {skipped_path}: {reason}")
+    cached = {str(v.item.path): v for v in cache.videos}
+    train, val, test = ([cached[str(i.path)] for i in part if str(i.path) in cached] for part in (splits.train, splits.val, splits.test))
+    return PreparedData(layout, items, train, val, test, cache.skipped)
+
+
+def fit(detector: DeepfakeDetector, config: ModelConfig, data: PreparedData, settings: TrainSettings, started: float) -> FitResult:
+    """Epochs of AdamW + BCE; validation every --eval-every epochs; the best ROC-AUC's weights kept."""
+    rng = np.random.default_rng(settings.seed)
+    bf16 = use_bf16(settings.precision)
+    steps_per_epoch = len(group_batches(data.train, settings.batch_size, np.random.default_rng(0)))
+    total_steps = steps_per_epoch * settings.epochs
+    optimizer = torch.optim.AdamW(detector.parameters(), lr=settings.lr, weight_decay=settings.weight_decay)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, _schedule(total_steps, warmup=min(50, total_steps // 10 + 1)))
+    train_labels = _labels(data.train)
+    pos_weight = torch.tensor((train_labels == 0).sum() / max(1, (train_labels == 1).sum()), dtype=torch.float32)
+    loss_fn = nn.BCEWithLogitsLoss(pos_weight=pos_weight)  # weighted: both classes count equally
+    val_labels = _labels(data.val)
+    deadline = started + 60 * settings.time_limit_min if settings.time_limit_min else None
+    history: list[dict] = []
+    best = FitResult(history, 0, {}, np.zeros(0))
+    best_auc, evals_since_best = -1.0, 0
+    for epoch in range(1, settings.epochs + 1):
+        losses = _train_epoch(detector, config, data.train, settings, optimizer, scheduler, loss_fn, bf16, rng, epoch)
+        row = {"epoch": epoch, "train_loss": float(np.mean(losses)), "lr": scheduler.get_last_lr()[0], "seconds": round(time.monotonic() - started, 1)}
+        last = epoch == settings.epochs or (deadline is not None and time.monotonic() > deadline)
+        if epoch % settings.eval_every == 0 or last:
+            val_p = predict(detector, data.val, config, bf16, "validating")
+            row["val_auc"], row["val_loss"] = roc_auc(val_labels, val_p), _bce(val_labels, val_p)
+            if (row["val_auc"] or 0.0) > best_auc:
+                best_auc, evals_since_best = row["val_auc"] or 0.0, 0
+                best = FitResult(history, epoch, {k: v.clone() for k, v in detector.state_dict().items()}, val_p)
+            else:
+                evals_since_best += 1
+        history.append(row)
+        tqdm.write(_history_line(row))
+        if last or (settings.patience and evals_since_best >= settings.patience):
+            break
+    return best
+
+
+def _train_epoch(detector, config, train, settings, optimizer, scheduler, loss_fn, bf16, rng, epoch) -> list[float]:
+    detector.train()
+    plan = BatchPlan(train_frames=frames_per_step(settings), crop=settings.crop)
+    losses = []
+    batches = group_batches(train, settings.batch_size, rng)
+    for batch in tqdm(batches, desc=f"epoch {epoch}/{settings.epochs}", unit="step", leave=False):
+        clips, labels = make_batch(train, batch, plan, config.mean, config.std, rng)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            logits = forward_clips(detector, clips)
+        loss = loss_fn(logits, labels)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        scheduler.step()
+        losses.append(float(loss.detach()))
+    return losses
+
+
+def run_training(settings: TrainSettings) -> dict:
+    frames_per_step(settings)  # refuse a bad combination before any work
+    threads = choose_threads(settings.threads)
+    previous_threads = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    tqdm.write(f"compute: {threads} thread(s), {'bf16 autocast' if use_bf16(settings.precision) else 'fp32'}")
+    try:
+        return _train_and_report(settings, threads)
+    finally:
+        torch.set_num_threads(previous_threads)  # callers in the same process keep their setting
+
+
+def _train_and_report(settings: TrainSettings, threads: int) -> dict:
+    started = time.monotonic()
+    detector, config = build_model(settings)  # first: a bad weights file fails before any decoding
+    data = prepare_data(settings)
+    result = fit(detector, config, data, settings, started)
+    detector.load_state_dict(result.best_state)
+    bf16 = use_bf16(settings.precision)
+    evaluations = [Evaluation("validation", _labels(data.val), result.val_probabilities, [str(v.item.path) for v in data.val])]
+    if data.test:
+        test_p = predict(detector, data.test, config, bf16, "testing")
+        evaluations.append(Evaluation("test", _labels(data.test), test_p, [str(v.item.path) for v in data.test]))
+    summary = _summary(settings, data, result, time.monotonic() - started, bf16)
+    summary["threads"] = threads
+    threshold = 0.5
+    metrics = {e.name: _headline(e.metrics(threshold)) for e in evaluations}
+    metrics["best_epoch"] = result.best_epoch
+    save_checkpoint(settings.out, detector, config, threshold=threshold, metrics=metrics, data=summary)
+    paths = write_report(settings.out, evaluations, result.history, threshold, summary)
+    return {"checkpoint": settings.out, "report": paths, "metrics": metrics, "summary": summary}
+
+
+def _summary(settings: TrainSettings, data: PreparedData, result: FitResult, seconds: float, bf16: bool) -> dict:
+    """The dataset and run description stored in the checkpoint's `data` and in the report."""
+    synthetic = _synthetic_info(settings.data)
+    return {
+        "notice": SYNTH_NOTICE.format(strength=synthetic["strength"]) if synthetic else None,
+        "layout": data.layout,
+        "data_dir": str(settings.data),
+        "videos": summarize(data.items),
+        "splits": {name: class_counts([v.item for v in part]) for name, part in (("train", data.train), ("validation", data.val), ("test", data.test))},
+        "skipped": [{"path": p, "reason": r} for p, r in data.skipped],
+        "synthetic": synthetic,
+        "best_epoch": result.best_epoch,
+        "epochs_run": len(result.history),
+        "train_seconds": round(seconds, 1),
+        "precision": "bf16" if bf16 else "fp32",
+        "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(settings).items()},
+    }
+
+
+def _headline(figures: dict) -> dict:
+    """What the checkpoint carries (the full report lives next to it)."""
+    keep = ("videos", "threshold", "accuracy", "precision", "recall", "f1", "roc_auc", "average_precision", "confusion_matrix")
+    return {key: figures[key] for key in keep}
+
+
+def _history_line(row: dict) -> str:
+    line = f"epoch {row['epoch']}: train loss {row['train_loss']:.4f}"
+    if "val_auc" in row:
+        auc = "n/a" if row["val_auc"] is None else f"{row['val_auc']:.4f}"
+        line += f", val loss {row['val_loss']:.4f}, val ROC-AUC {auc}"
+    return line + f" ({row['seconds']:.0f} s)"
