@@ -82,6 +82,12 @@ def forward_levers(repeats: int) -> dict:
     return {**levers, **with_torch_threads(1, forward_variants, repeats)}
 
 
+def median_run(runs: list[dict]) -> dict:
+    """Per figure, the median over repeated load runs."""
+    figures = ("p50_s", "p95_s", "videos_per_s")
+    return {**runs[0], "runs": len(runs), **{key: statistics.median(run[key] for run in runs) for key in figures}}
+
+
 def served_figures(arguments: argparse.Namespace, checkpoint: Path, paths: dict[str, Path]) -> dict:
     environment = {"DEEPFAKE_PRECISION": arguments.precision}
     if arguments.torch_threads:
@@ -121,11 +127,12 @@ def main() -> None:
         results["throughput_10s_720p"].update(with_torch_threads(threads, throughput_floor, detector, data, bf16, 8, max(2, repeats // 2)))
     results["forward_levers"] = forward_levers(repeats)
     results["bf16_drift"] = bf16_drift(detector, [path for path in paths.values() if path.parent != arguments.out / "videos"])
+    arguments.out.mkdir(parents=True, exist_ok=True)
+    (arguments.out / "bench.json").write_text(json.dumps(results, indent=2, default=str))  # kept if serving fails
     if not arguments.skip_served:
         results["served"] = served_figures(arguments, checkpoint, paths)
     results["machine"] += f"; load average at end {', '.join(f'{v:.1f}' for v in os.getloadavg())}"
     results["wall_s"] = time.monotonic() - started
-    arguments.out.mkdir(parents=True, exist_ok=True)
     (arguments.out / "bench.json").write_text(json.dumps(results, indent=2, default=str))
     table = markdown(results)
     (arguments.out / "bench.md").write_text(table)
