@@ -25,6 +25,12 @@ def parse_args(argv: list[str] | None = None) -> SynthSettings:
     parser.add_argument("--fps", type=int, default=12, help="frame rate of the clips (default 12)")
     parser.add_argument("--procedural", type=float, default=0.25, help="share of pairs drawn from procedural scenes instead of face photos (default 0.25)")
     parser.add_argument("--workers", type=int, default=1, help="parallel processes (default 1)")
+    parser.add_argument(
+        "--flicker-only",
+        action="store_true",
+        help="fakes differ from their reals only over time: both carry the blended region, its strength drifting "
+        "smoothly in the real and the same strengths shuffled in time in the fake (a per-frame model cannot win)",
+    )
     args = parser.parse_args(argv)
     return SynthSettings(
         out_dir=args.out_dir,
@@ -36,6 +42,7 @@ def parse_args(argv: list[str] | None = None) -> SynthSettings:
         fps=args.fps,
         procedural_fraction=args.procedural,
         workers=args.workers,
+        flicker_only=args.flicker_only,
     )
 
 

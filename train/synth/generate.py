@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from .camera import CameraEffects, apply_camera, random_camera_effects
 from .encode import write_h264
-from .manipulation import Manipulation, manipulate_frame, random_manipulation
+from .manipulation import Manipulation, flicker_only_levels, manipulate_frame, random_manipulation
 from .motion import CameraPath, random_camera_path, region_in_view, render_view
 from .sources import FaceSource, load_face_sources, procedural_scene
 
@@ -39,6 +39,7 @@ class SynthSettings:
     fps: int = 12
     procedural_fraction: float = 0.25
     workers: int = 1
+    flicker_only: bool = False  # fakes differ from their reals only over time (flicker_only_levels)
 
     def check(self) -> None:
         if self.videos < 2 or self.videos % 2:
@@ -124,8 +125,14 @@ def plan_pair(settings: SynthSettings, index: int, source_count: int) -> PairPla
         source_index=source_index,
         path=random_camera_path(rng, source.box, source.image.shape),
         effects=random_camera_effects(rng),
-        manipulation=random_manipulation(rng, settings.strength),
+        manipulation=_manipulation(rng, settings),
     )
+
+
+def _manipulation(rng: np.random.Generator, settings: SynthSettings) -> Manipulation:
+    manipulation = random_manipulation(rng, settings.strength)
+    # flicker-only: no per-frame jitter, the only change over time is the planned strength
+    return replace(manipulation, flicker=0.0) if settings.flicker_only else manipulation
 
 
 def render_pair(settings: SynthSettings, plan: PairPlan, source: FaceSource) -> tuple[list, list, np.ndarray]:
@@ -134,14 +141,20 @@ def render_pair(settings: SynthSettings, plan: PairPlan, source: FaceSource) -> 
     flicker_rng = np.random.default_rng([plan.seed, 2])
     size, count = settings.size, settings.clip_frames
     reals, fakes, masks = [], [], []
+    steady, shuffled = flicker_only_levels(plan.seed, count) if settings.flicker_only else (None, None)
     for number in range(count):
         t = number / max(count - 1, 1)
         matrix = plan.path.view_matrix(t, number, size)
         view = render_view(source.image, matrix, size)
         centre, half_axes = region_in_view(source.box, matrix)
-        fake, mask = manipulate_frame(view, centre, half_axes, plan.manipulation, flicker_rng)
+        if settings.flicker_only:  # the real carries the blend too, at its smoothly drifting strength
+            real = manipulate_frame(view, centre, half_axes, plan.manipulation, flicker_rng, steady[number])[0]
+            fake, mask = manipulate_frame(view, centre, half_axes, plan.manipulation, flicker_rng, shuffled[number])
+        else:
+            real = view
+            fake, mask = manipulate_frame(view, centre, half_axes, plan.manipulation, flicker_rng)
         noise = noise_rng.standard_normal(view.shape).astype(np.float32)
-        reals.append(apply_camera(view, plan.effects, t, noise))
+        reals.append(apply_camera(real, plan.effects, t, noise))
         fakes.append(apply_camera(fake, plan.effects, t, noise))
         masks.append(np.round(mask * 255).astype(np.uint8))
     return reals, fakes, np.stack(masks)
@@ -179,6 +192,7 @@ def _manifest(settings: SynthSettings, records: list[dict], source_count: int) -
         "clip_frames": settings.clip_frames,
         "fps": settings.fps,
         "procedural_fraction": settings.procedural_fraction,
+        "flicker_only": settings.flicker_only,
         "face_photos_found": source_count,
         "mask_format": MASK_FORMAT,
         "pairs": records,

@@ -92,12 +92,24 @@ def manipulate_frame(
     half_axes: tuple[float, float],
     manipulation: Manipulation,
     rng: np.random.Generator,
+    opacity_scale: float = 1.0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """One fake frame and the mask that made it (float32 in [0, 1])."""
     jitter = rng.uniform(-1, 1, 4)
     mask = blend_mask(frame.shape[0], centre, half_axes, manipulation, phase=manipulation.flicker * jitter[3])
-    mask *= 1 - 0.25 * manipulation.flicker * (1 + jitter[3])  # opacity dips by up to flicker/2
+    mask *= (1 - 0.25 * manipulation.flicker * (1 + jitter[3])) * opacity_scale  # dips by up to flicker/2
     copy = altered_copy(frame, centre, manipulation, jitter[:3])
     weight = mask[..., None]
     blended = weight * copy + (1 - weight) * frame.astype(np.float32)
     return np.clip(blended + 0.5, 0, 255).astype(np.uint8), mask
+
+
+def flicker_only_levels(seed: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per-frame blend strengths of a flicker-only pair: the real's ramp smoothly across the
+    clip (low to high, or back), the fake has the same values shuffled in time. Same frames, other
+    order: only a model that looks at the order can tell them apart."""
+    rng = np.random.default_rng([seed, 3])
+    steady = np.linspace(rng.uniform(0.0, 0.3), rng.uniform(0.7, 1.0), count)
+    if rng.random() < 0.5:
+        steady = steady[::-1]
+    return steady, rng.permutation(steady)
