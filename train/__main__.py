@@ -11,6 +11,7 @@ from model.faces import FaceDetectorUnavailable
 from model.pretrained import IMAGENET, PretrainedWeightsError
 
 from .datasets import LAYOUTS, DatasetError
+from .distributed import TooFewBatches
 from .loop import SettingsError, TrainSettings, run_training
 from .split import SplitError
 
@@ -63,9 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     settings = TrainSettings(**args)
     try:
         result = run_training(settings)
-    except (DatasetError, SplitError, PretrainedWeightsError, FaceDetectorUnavailable, SettingsError) as error:
+    except (DatasetError, SplitError, PretrainedWeightsError, FaceDetectorUnavailable, SettingsError, TooFewBatches) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    if result["checkpoint"] is None:  # a torchrun rank other than 0: rank 0 reports
+        return 0
     validation = result["metrics"]["validation"]
     auc = validation["roc_auc"]
     print(f"wrote {result['checkpoint']} (best epoch {result['metrics']['best_epoch']}, validation ROC-AUC {auc if auc is None else round(auc, 4)}, accuracy {validation['accuracy']:.4f})")

@@ -22,6 +22,7 @@ from model.network import DeepfakeDetector, build_detector, probabilities
 from model.preprocess import normalize_clip
 from model.pretrained import load_backbone_weights
 
+from . import distributed
 from .batches import BatchPlan, group_batches, make_batch
 from .cache import CachedVideo, build_cache, load_frames
 from .datasets import read_dataset, summarize
@@ -199,11 +200,13 @@ def prepare_data(settings: TrainSettings) -> PreparedData:
     return PreparedData(layout, items, train, val, test, cache.skipped)
 
 
-def fit(detector: DeepfakeDetector, config: ModelConfig, data: PreparedData, settings: TrainSettings, started: float) -> FitResult:
-    """Epochs of AdamW + BCE; validation every --eval-every epochs; the best ROC-AUC's weights kept."""
-    rng = np.random.default_rng(settings.seed)
+def fit(detector: DeepfakeDetector, config: ModelConfig, data: PreparedData, settings: TrainSettings, started: float, ranks: distributed.Ranks | None = None) -> FitResult:
+    """Epochs of AdamW + BCE; validation every --eval-every epochs; the best ROC-AUC's weights kept.
+    Under torchrun, `ranks` shares the batches out and rank 0 alone validates and decides."""
+    ranks = ranks or distributed.Ranks()
+    rng = distributed.augmentation_rng(settings.seed, ranks)
     bf16 = use_bf16(settings.precision)
-    steps_per_epoch = len(group_batches(data.train, settings.batch_size, np.random.default_rng(0)))
+    steps_per_epoch = distributed.steps_per_epoch(len(group_batches(data.train, settings.batch_size, np.random.default_rng(0))), ranks)
     total_steps = steps_per_epoch * settings.epochs
     optimizer = torch.optim.AdamW(detector.parameters(), lr=settings.lr, weight_decay=settings.weight_decay)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, _schedule(total_steps, warmup=min(50, total_steps // 10 + 1)))
@@ -215,11 +218,12 @@ def fit(detector: DeepfakeDetector, config: ModelConfig, data: PreparedData, set
     history: list[dict] = []
     best = FitResult(history, 0, {}, np.zeros(0))
     best_auc, evals_since_best = -1.0, 0
+    train_forward = distributed.training_forward(detector, forward_clips, ranks)
     for epoch in range(1, settings.epochs + 1):
-        losses = _train_epoch(detector, config, data.train, settings, optimizer, scheduler, loss_fn, bf16, rng, epoch)
-        row = {"epoch": epoch, "train_loss": float(np.mean(losses)), "lr": scheduler.get_last_lr()[0], "seconds": round(time.monotonic() - started, 1)}
-        last = epoch == settings.epochs or (deadline is not None and time.monotonic() > deadline)
-        if epoch % settings.eval_every == 0 or last:
+        losses = _train_epoch(detector, train_forward, config, data.train, settings, optimizer, scheduler, loss_fn, bf16, rng, epoch, ranks)
+        row = {"epoch": epoch, "train_loss": distributed.mean_over_ranks(float(np.mean(losses)), ranks), "lr": scheduler.get_last_lr()[0], "seconds": round(time.monotonic() - started, 1)}
+        last = distributed.agree(epoch == settings.epochs or (deadline is not None and time.monotonic() > deadline), ranks)
+        if ranks.is_main and (epoch % settings.eval_every == 0 or last):
             val_p = predict(detector, data.val, config, bf16, "validating")
             row["val_auc"], row["val_loss"] = roc_auc(val_labels, val_p), _bce(val_labels, val_p)
             if (row["val_auc"] or 0.0) > best_auc:
@@ -228,21 +232,22 @@ def fit(detector: DeepfakeDetector, config: ModelConfig, data: PreparedData, set
             else:
                 evals_since_best += 1
         history.append(row)
-        tqdm.write(_history_line(row))
-        if last or (settings.patience and evals_since_best >= settings.patience):
+        if ranks.is_main:
+            tqdm.write(_history_line(row))
+        if distributed.agree(last or bool(settings.patience and evals_since_best >= settings.patience), ranks):
             break
     return best
 
 
-def _train_epoch(detector, config, train, settings, optimizer, scheduler, loss_fn, bf16, rng, epoch) -> list[float]:
+def _train_epoch(detector, train_forward, config, train, settings, optimizer, scheduler, loss_fn, bf16, rng, epoch, ranks) -> list[float]:
     detector.train()
     plan = BatchPlan(train_frames=frames_per_step(settings), crop=settings.crop)
     losses = []
-    batches = group_batches(train, settings.batch_size, rng)
+    batches = distributed.epoch_batches(train, settings.batch_size, rng, settings.seed, epoch, ranks)
     for batch in tqdm(batches, desc=f"epoch {epoch}/{settings.epochs}", unit="step", leave=False):
         clips, labels = make_batch(train, batch, plan, config.mean, config.std, rng)
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-            logits = forward_clips(detector, clips)
+            logits = train_forward(clips)
         loss = loss_fn(logits, labels)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
@@ -254,21 +259,29 @@ def _train_epoch(detector, config, train, settings, optimizer, scheduler, loss_f
 
 def run_training(settings: TrainSettings) -> dict:
     frames_per_step(settings)  # refuse a bad combination before any work
-    threads = choose_threads(settings.threads)
+    ranks = distributed.ranks_from_environment()  # one process unless started by torchrun
+    threads = settings.threads or distributed.threads_per_process(choose_threads(None), ranks)
     previous_threads = torch.get_num_threads()
     torch.set_num_threads(threads)
     tqdm.write(f"compute: {threads} thread(s), {'bf16 autocast' if use_bf16(settings.precision) else 'fp32'}")
     try:
-        return _train_and_report(settings, threads)
+        with distributed.process_group(ranks):
+            return _train_and_report(settings, threads, ranks)
     finally:
         torch.set_num_threads(previous_threads)  # callers in the same process keep their setting
 
 
-def _train_and_report(settings: TrainSettings, threads: int) -> dict:
+def _train_and_report(settings: TrainSettings, threads: int, ranks: distributed.Ranks) -> dict:
+    """Rank 0 (the only rank without torchrun) writes the checkpoint and report; other ranks
+    return {"checkpoint": None} after training."""
     started = time.monotonic()
     detector, config = build_model(settings)  # first: a bad weights file fails before any decoding
-    data = prepare_data(settings)
-    result = fit(detector, config, data, settings, started)
+    with distributed.main_first(ranks):
+        data = prepare_data(settings)
+    result = fit(detector, config, data, settings, started, ranks)
+    distributed.write_shard_log(settings.out, ranks)
+    if not ranks.is_main:
+        return {"checkpoint": None, "rank": ranks.rank}
     detector.load_state_dict(result.best_state)
     bf16 = use_bf16(settings.precision)
     evaluations = [Evaluation("validation", _labels(data.val), result.val_probabilities, [str(v.item.path) for v in data.val])]
@@ -277,6 +290,8 @@ def _train_and_report(settings: TrainSettings, threads: int) -> dict:
         evaluations.append(Evaluation("test", _labels(data.test), test_p, [str(v.item.path) for v in data.test]))
     summary = _summary(settings, data, result, time.monotonic() - started, bf16)
     summary["threads"] = threads
+    if ranks.distributed:
+        summary["distributed"] = distributed.describe(ranks, settings.batch_size)
     threshold = 0.5
     metrics = {e.name: _headline(e.metrics(threshold)) for e in evaluations}
     metrics["best_epoch"] = result.best_epoch
