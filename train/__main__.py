@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--cache-dir", type=Path, default=None, help="where sampled frames are cached (default: frame_cache/ next to --out)")
     parser.add_argument("--time-limit", type=_positive_float, default=None, dest="time_limit_min", help="stop after this many minutes, keeping the best checkpoint")
     parser.add_argument("--threads", type=_positive_int, default=None, help="compute threads (default: the cores idle at start; results depend slightly on it)")
+    parser.add_argument("--augment", action="store_true", help="re-encode training clips at random JPEG/H.264 qualities and scales (robustness to compression)")
     parser.add_argument("--ffpp-quality", default=None, help="FaceForensics++ only: use one quality folder (raw, c23, c40)")
     return parser
 

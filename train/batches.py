@@ -18,6 +18,7 @@ import torch
 
 from model.preprocess import normalize_clip
 
+from .augment import Degradation, degrade_clip, random_degradation
 from .cache import CachedVideo, load_frames
 
 
@@ -27,6 +28,7 @@ class BatchPlan:
     crop: int  # side of the random crop at native scale; 0 or >= image size: whole frame
     flip: bool = True
     pair_guided: bool = True  # centre crops where a group's fake differs from its real
+    augment: bool = False  # re-encode at a random JPEG/H.264 quality and scale (train/augment.py)
 
 
 def group_batches(videos: Sequence[CachedVideo], batch_size: int, rng: np.random.Generator) -> list[list[int]]:
@@ -54,6 +56,7 @@ def make_batch(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """(clips (B, t, 3, c, c) normalised, labels (B,) float) with per-group shared augmentation."""
     views: dict[str, View] = {}
+    degradations: dict[str, Degradation] = {}  # shared by a group too: a pair differs only by the fake
     clips, labels = [], []
     for index in indices:
         video = videos[index]
@@ -62,10 +65,14 @@ def make_batch(
             views[video.item.group] = _draw_view(frames.shape, plan, rng)
             if plan.pair_guided and 0 < plan.crop < min(frames.shape[1:3]):
                 views[video.item.group] = _guide_crop(views[video.item.group], videos, indices, video.item.group, plan.crop, rng)
+            if plan.augment:
+                degradations[video.item.group] = random_degradation(rng)
         view = views[video.item.group]
         clip = np.asarray(frames[view.chosen, view.top : view.top + view.side, view.left : view.left + view.side])
         if view.flip:
             clip = clip[:, :, ::-1]
+        if plan.augment:
+            clip = degrade_clip(clip, degradations[video.item.group])
         clips.append(clip)
         labels.append(float(video.item.label))
     # One normalisation for the whole batch: per-clip tiny tensor ops stall on a busy CPU.

@@ -62,6 +62,7 @@ class TrainSettings:
     time_limit_min: float | None = None
     threads: int | None = None  # None: chosen from the idle cores at start (choose_threads)
     ffpp_quality: str | None = None
+    augment: bool = False  # random JPEG/H.264 re-encoding and rescaling of training clips
 
     def resolved_cache_dir(self) -> Path:
         return self.cache_dir or self.out.parent / "frame_cache"
@@ -241,7 +242,7 @@ def fit(detector: DeepfakeDetector, config: ModelConfig, data: PreparedData, set
 
 def _train_epoch(detector, train_forward, config, train, settings, optimizer, scheduler, loss_fn, bf16, rng, epoch, ranks) -> list[float]:
     detector.train()
-    plan = BatchPlan(train_frames=frames_per_step(settings), crop=settings.crop)
+    plan = BatchPlan(train_frames=frames_per_step(settings), crop=settings.crop, augment=settings.augment)
     losses = []
     batches = distributed.epoch_batches(train, settings.batch_size, rng, settings.seed, epoch, ranks)
     for batch in tqdm(batches, desc=f"epoch {epoch}/{settings.epochs}", unit="step", leave=False):
