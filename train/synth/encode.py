@@ -10,8 +10,9 @@ import numpy as np
 
 
 def write_h264(path: Path, frames: Sequence[np.ndarray], fps: int, crf: int) -> None:
-    """One thread per file: generation runs several files in parallel, and x264's single-thread
-    output is the same on every run (deterministic data for a given seed)."""
+    """One thread per file: generation runs several files in parallel. The pixels going in are
+    the same for a given seed; x264's output bytes were seen to differ slightly between runs on
+    a busy machine, so only the decoded frames are (nearly) reproducible."""
     height, width = frames[0].shape[:2]
     with av.open(str(path), mode="w") as container:
         stream = container.add_stream("libx264", rate=fps)

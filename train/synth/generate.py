@@ -33,7 +33,7 @@ class SynthSettings:
     out_dir: Path
     videos: int
     seed: int = 0
-    strength: float = 1.0
+    strength: float = 5.0  # the demo model's strength (train/README.md)
     size: int = 224
     clip_frames: int = 24
     fps: int = 12
