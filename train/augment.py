@@ -91,7 +91,8 @@ def jpeg_round_trip(frame: np.ndarray, quality: int) -> np.ndarray:
 
 
 def h264_round_trip(frames: list[np.ndarray], crf: int) -> list[np.ndarray]:
-    """RGB uint8 frames -> H.264 (libx264, yuv420p, one thread: the same bytes every run) -> frames."""
+    """RGB uint8 frames -> H.264 (libx264, yuv420p, one thread) -> frames. One thread keeps runs
+    repeatable (on a busy machine libx264's bytes were seen to vary slightly, within noise)."""
     if not h264_available():
         raise RuntimeError("this PyAV build has no libx264 encoder")
     height, width = frames[0].shape[:2]
