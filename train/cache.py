@@ -72,7 +72,9 @@ def build_cache(items: list[VideoItem], cache_dir: Path, config: ModelConfig, wo
     jobs = [(item.path, target, config) for item, target in zip(items, targets)]
     progress = {"total": len(jobs), "desc": "caching frames", "unit": "video"}
     if workers > 1:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_init_worker) as pool:
+        # spawn, not fork: a forked child inherits OpenCV's and OpenMP's thread pools mid-use and
+        # deadlocks (seen: `train.demo` hung in cv2.setNumThreads after generating data in-process)
+        with multiprocessing.get_context("spawn").Pool(workers, initializer=_init_worker) as pool:
             reasons = list(tqdm(pool.imap(decode_to_cache, jobs, chunksize=4), **progress))
     else:
         reasons = [decode_to_cache(job) for job in tqdm(jobs, **progress)]
