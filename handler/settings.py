@@ -51,27 +51,32 @@ def _env(name: str, default, kind, properties: dict[str, str] | None = None):
 
 
 def configured_properties(config_file: str | None = None) -> dict[str, str]:
-    """The deepfake_* keys of the config.properties TorchServe runs with (TS_CONFIG_FILE)."""
+    """Every key of the config.properties TorchServe runs with (TS_CONFIG_FILE); {} if unreadable.
+
+    Read once per worker start: the deepfake_* limits and the `models=` entry come from it.
+    """
     config_file = config_file or os.environ.get("TS_CONFIG_FILE")
     try:
         with open(config_file or "", encoding="utf-8") as lines:
             pairs = [line.split("=", 1) for line in lines if "=" in line and not line.lstrip().startswith("#")]
     except OSError:
         return {}
-    return {key.strip(): value.strip() for key, value in pairs if key.strip().startswith(ENV_PREFIX.lower())}
+    return {key.strip(): value.strip() for key, value in pairs}
+
+
+def workers_in_models_entry(properties: dict[str, str], model_name: str) -> int | None:
+    """maxWorkers (else minWorkers) of the model in the `models=` entry, if readable."""
+    try:
+        versions = json.loads(properties.get("models") or "{}").get(model_name, {})
+    except (ValueError, AttributeError):
+        return None
+    counts = [v.get("maxWorkers") or v.get("minWorkers") for v in versions.values() if isinstance(v, dict)]
+    return max((int(c) for c in counts if c), default=None)
 
 
 def configured_workers(model_name: str, config_file: str | None = None) -> int | None:
     """maxWorkers (else minWorkers) of the model in config.properties' `models=`, if readable."""
-    config_file = config_file or os.environ.get("TS_CONFIG_FILE")
-    try:
-        with open(config_file or "", encoding="utf-8") as lines:
-            raw = next((line.split("=", 1)[1] for line in lines if line.strip().startswith("models=")), None)
-        versions = json.loads(raw).get(model_name, {}) if raw else {}
-    except (OSError, ValueError, AttributeError):
-        return None
-    counts = [v.get("maxWorkers") or v.get("minWorkers") for v in versions.values() if isinstance(v, dict)]
-    return max((int(c) for c in counts if c), default=None)
+    return workers_in_models_entry(configured_properties(config_file), model_name)
 
 
 def read_settings(model_name: str = "deepfake") -> HandlerSettings:
@@ -87,7 +92,7 @@ def read_settings(model_name: str = "deepfake") -> HandlerSettings:
         limits=limits,
         max_json_frames=_env("MAX_JSON_FRAMES", 256, int, properties),
         chunk_frames=_env("CHUNK_FRAMES", 64, int, properties),
-        workers=_env("WORKERS", None, int, properties) or configured_workers(model_name) or 1,
+        workers=_env("WORKERS", None, int, properties) or workers_in_models_entry(properties, model_name) or 1,
         torch_threads=_env("TORCH_THREADS", None, int, properties),
         precision=_env("PRECISION", "auto", str, properties).lower(),
     )
