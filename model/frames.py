@@ -149,9 +149,7 @@ def decode_image(data: bytes, limits: SamplingLimits = SamplingLimits()) -> np.n
 
 
 def sample_clip(data: bytes, count: int, limits: SamplingLimits = SamplingLimits()) -> SampledFrames:
-    """Bytes of a video, or of one image (a 1-frame clip), -> T frames."""
-    if len(data) == 0:
-        raise VideoInputError("the request body is empty: send a video file", "empty_input")
+    """Bytes of a video, or of one image (a 1-frame clip), -> T frames. Empty bytes: see _open_container."""
     if looks_like_image(data):
         return sample_images([decode_image(data, limits)], count)
     return sample_video(data, count, limits)

@@ -3,29 +3,18 @@
 from __future__ import annotations
 
 import base64
-import io
 import os
-import wave
 import zlib
 
 import httpx
 import pytest
 
-from tests.fixtures.media import SHARED_VIDEOS_DIR
+from tests.fixtures.media import SHARED_VIDEOS_DIR, wav_bytes
 from tests.fixtures.torchserve import predict
 
 GOOD_VIDEO = SHARED_VIDEOS_DIR / "carphone_pristine.mp4"
 MP4 = SHARED_VIDEOS_DIR / "sample-mp4.mp4"
 
-
-def wav_bytes() -> bytes:
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as audio:
-        audio.setnchannels(1)
-        audio.setsampwidth(2)
-        audio.setframerate(8000)
-        audio.writeframes(bytes(16000))
-    return buffer.getvalue()
 
 
 def mp4_with_zeroed_frames() -> bytes:

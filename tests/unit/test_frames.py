@@ -3,7 +3,6 @@
 import io
 import math
 import os
-import wave
 
 import numpy as np
 import pytest
@@ -11,7 +10,7 @@ from PIL import Image
 
 from model.errors import VideoInputError
 from model.frames import SamplingLimits, sample_clip, sample_images, sample_video
-from tests.fixtures.media import shared_video_files
+from tests.fixtures.media import shared_video_files, wav_bytes
 
 T = 16
 
@@ -71,14 +70,6 @@ def test_list_of_images_uses_the_same_policy():
     assert [int(f[0, 0, 0]) for f in sampled.frames] == sampled.indices == list(range(1, 32, 2))
 
 
-def _wav_bytes() -> bytes:
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(8000)
-        wav.writeframes(b"\x00\x01" * 8000)
-    return buffer.getvalue()
 
 
 def _truncated_mp4() -> bytes:
@@ -98,7 +89,7 @@ def _truncated_mp4() -> bytes:
     ids=["empty", "random", "text", "audio-only", "broken-png"],
 )
 def test_undecodable_input_raises_one_clear_error(data, code):
-    data = _wav_bytes() if data is None else data
+    data = wav_bytes() if data is None else data
     with pytest.raises(VideoInputError) as caught:
         sample_clip(data, T)
     assert caught.value.code == code
