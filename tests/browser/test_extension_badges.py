@@ -56,6 +56,9 @@ def test_badge_sits_in_the_top_left_corner_of_its_video(page):
     for video_id in (*VIDEO_IDS, "shadowed"):
         video_locator(page, video_id).scroll_into_view_if_needed()
         expect(badge_of(page, video_id)).to_be_visible()
+        # the badge follows a scroll or a late insertion on the next frame: wait for it, then measure
+        poll(lambda: (offset := badge_offset(page, video_id)) and 0 < offset[0] <= 16 and 0 < offset[1] <= 16, 5,
+             f"the badge of {video_id} did not settle on its video's corner")
         video, badge = video_box(page, video_id), badge_of(page, video_id).bounding_box()
         assert 0 < badge["x"] - video["x"] <= 16 and 0 < badge["y"] - video["y"] <= 16, (video_id, video, badge)
         assert badge["height"] <= 28 and badge["width"] <= video["width"] / 2, (video_id, badge)
