@@ -18,6 +18,8 @@ import av
 import cv2
 import numpy as np
 
+from .h264 import repeatable_x264_options
+
 JPEG_QUALITY_RANGE = (30, 95)  # training draws: from heavy blocking to near-lossless
 H264_CRF_RANGE = (23, 40)  # 23: x264's default quality; 40: heavy, as after repeated re-uploads
 SCALES = (1.0, 0.75, 0.5)
@@ -91,8 +93,7 @@ def jpeg_round_trip(frame: np.ndarray, quality: int) -> np.ndarray:
 
 
 def h264_round_trip(frames: list[np.ndarray], crf: int) -> list[np.ndarray]:
-    """RGB uint8 frames -> H.264 (libx264, yuv420p, one thread) -> frames. One thread keeps runs
-    repeatable (on a busy machine libx264's bytes were seen to vary slightly, within noise)."""
+    """RGB uint8 frames -> H.264 (libx264, yuv420p, repeatable options) -> frames."""
     if not h264_available():
         raise RuntimeError("this PyAV build has no libx264 encoder")
     height, width = frames[0].shape[:2]
@@ -100,7 +101,7 @@ def h264_round_trip(frames: list[np.ndarray], crf: int) -> list[np.ndarray]:
     codec = av.CodecContext.create("libx264", "w")
     codec.width, codec.height, codec.pix_fmt = *padded, "yuv420p"
     codec.time_base = Fraction(1, 12)
-    codec.options = {"crf": str(crf), "preset": "veryfast", "threads": "1"}
+    codec.options = repeatable_x264_options(crf)
     codec.thread_count = 1
     packets = []
     for number, frame in enumerate(frames):

@@ -64,8 +64,9 @@ def write_synthetic(folder: Path, videos: int, seed: int, size: int, clip_frames
 def train_small_model(workdir: Path) -> Path:
     """The demo recipe (train/README.md) shrunk to run in about a minute: strength-5 fakes, crops
     guided onto the manipulated region, one frame per clip per step, bf16 where the CPU has it.
-    One thread and fixed seeds; libx264 is not bit-exact under load, so runs still differ a little
-    (measured: CAM mass 1.2-1.7x the area share over eight runs; more epochs did not widen it).
+    One thread, fixed seeds and repeatable libx264 (train/h264.py): the same result on every run
+    on one machine (here: CAM mass 1.17x the area share; 1.2-1.7x over eight runs while the
+    encoder still varied). More epochs did not widen the margin.
     The time cap only bounds a very busy machine."""
     data = write_synthetic(workdir / "train", videos=400, seed=TRAIN_SEED, size=SMALL_SIZE, clip_frames=SMALL_FRAMES)
     checkpoint = workdir / "model" / "small.pth"

@@ -8,6 +8,9 @@ import numpy as np
 import pytest
 
 from model.frames import sample_video
+from train.synth.encode import write_h264
+from train.synth.generate import SynthSettings, plan_pair, render_pair
+from train.synth.sources import procedural_scene
 from tests.fixtures.media import REPO_ROOT
 
 pytestmark = pytest.mark.slow
@@ -45,11 +48,23 @@ def test_same_seed_writes_the_same_clips_and_masks(tmp_path):
     mask = "masks/pair00000.npz"  # a zip: its entries carry the write time, so compare contents
     assert np.array_equal(np.load(first / mask)["mask"], np.load(second / mask)["mask"])
     for relative in ("real/pair00000.mp4", "fake/pair00000.mp4"):
-        # libx264's bytes can differ between runs on a busy machine; its pixels stay within noise
-        assert np.abs(decoded(first / relative) - decoded(second / relative)).mean() < 2.0
+        assert (first / relative).read_bytes() == (second / relative).read_bytes()
     other = tmp_path / "c"
     assert run_synth(other, "--videos", "2", "--seed", "10").returncode == 0
     assert np.abs(decoded(first / "real/pair00000.mp4") - decoded(other / "real/pair00000.mp4")).mean() > 10
+
+
+def test_encoding_the_same_frames_again_writes_the_same_bytes(tmp_path):
+    """With x264's mbtree on, about 1 encode in 3 of these frames came out different."""
+    settings = SynthSettings(out_dir=tmp_path, videos=2, seed=9, size=64, clip_frames=8)
+    plan = plan_pair(settings, 0, source_count=0)
+    _, fakes, _ = render_pair(settings, plan, procedural_scene(np.random.default_rng(plan.seed)))
+    written = set()
+    for attempt in range(8):
+        path = tmp_path / f"fake{attempt}.mp4"
+        write_h264(path, fakes, fps=12, crf=plan.effects.crf)
+        written.add(path.read_bytes())
+    assert len(written) == 1
 
 
 def test_odd_video_count_is_refused_clearly(tmp_path):

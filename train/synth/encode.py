@@ -8,16 +8,16 @@ from typing import Sequence
 import av
 import numpy as np
 
+from ..h264 import repeatable_x264_options
+
 
 def write_h264(path: Path, frames: Sequence[np.ndarray], fps: int, crf: int) -> None:
-    """One thread per file: generation runs several files in parallel. The pixels going in are
-    the same for a given seed; x264's output bytes were seen to differ slightly between runs on
-    a busy machine, so only the decoded frames are (nearly) reproducible."""
+    """Same seed, same frames, same file: the options are repeatable_x264_options."""
     height, width = frames[0].shape[:2]
     with av.open(str(path), mode="w") as container:
         stream = container.add_stream("libx264", rate=fps)
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
-        stream.options = {"crf": str(crf), "preset": "veryfast", "threads": "1"}
+        stream.options = repeatable_x264_options(crf)
         stream.codec_context.thread_count = 1
         for frame in frames:
             for packet in stream.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(frame), format="rgb24")):
