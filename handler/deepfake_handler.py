@@ -121,7 +121,7 @@ class DeepfakeHandler(BaseHandler):
         answer = prediction(state.sampled, state.score, self.threshold, self.model_info, timing_ms, state.faces)
         answer["batch_size"] = batch_size
         if state.cams is not None:
-            answer["explanation"] = explanation(state.sampled, state.score, state.cams)
+            answer["explanation"] = explanation(state.sampled, state.score, state.cams, state.faces)
         return answer
 
     def explain_handle(self, data_preprocess, raw_data):

@@ -15,12 +15,12 @@ from pathlib import Path
 from model.checkpoint import CheckpointError, load_detector
 from model.errors import VideoInputError
 from model.frames import sample_clip
-from model.preprocess import preprocess_frames
+from model.preprocess import preprocess_clip
 
-from .explanations import explanation
+from .explanations import clip_overlays, explanation
 from .gradcam import clip_gradcam
 from .contact_sheet import write_contact_sheet
-from .heatmaps import heatmap_overlay, png_bytes, thumbnail
+from .heatmaps import png_bytes, thumbnail
 from .responses import model_summary, prediction
 from .scoring import score_clips
 
@@ -30,14 +30,14 @@ OVERLAY_SIDE = 320  # px: the analyst's files can be larger than the server's an
 def explain_video(video: Path, checkpoint: Path, out: Path) -> dict:
     detector, config, meta = load_detector(checkpoint)
     sampled = sample_clip(video.read_bytes(), config.num_frames)
-    clip = preprocess_frames(sampled.frames, config)
-    score = score_clips(detector, [clip], chunk_frames=config.num_frames)[0]
-    cams = clip_gradcam(detector, clip)
-    answer = prediction(sampled, score, float(meta["threshold"]), model_summary("deepfake", meta, config), {})
-    answer["explanation"] = explanation(sampled, score, cams)
+    clip = preprocess_clip(sampled.frames, config)
+    score = score_clips(detector, [clip.tensor], chunk_frames=config.num_frames)[0]
+    cams = clip_gradcam(detector, clip.tensor)
+    faces = clip.describe_faces()
+    answer = prediction(sampled, score, float(meta["threshold"]), model_summary("deepfake", meta, config), {}, faces)
+    overlays = clip_overlays(sampled.frames, cams, faces, OVERLAY_SIDE)
+    answer["explanation"] = explanation(sampled, score, cams, faces, overlays)
     out.mkdir(parents=True, exist_ok=True)
-    cam_max = float(cams.max())
-    overlays = [heatmap_overlay(frame, cam, cam_max, OVERLAY_SIDE) for frame, cam in zip(sampled.frames, cams.numpy())]
     for slot, overlay in enumerate(overlays):
         (out / f"frame_{slot:02d}.png").write_bytes(png_bytes(overlay))
     for frame in answer["explanation"]["frames"]:

@@ -4,13 +4,17 @@ checked on its own (the face crops in the answer, the encoder in the probability
 
 from __future__ import annotations
 
+import base64
+import io
 from dataclasses import replace
 
 import numpy as np
 import pytest
 import torch
+from PIL import Image
 
 from archive.build import build_archive
+from handler.heatmaps import thumbnail
 from handler.scoring import score_clips, uses_bf16
 from model.checkpoint import load_detector, save_checkpoint
 from model.config import ModelConfig
@@ -92,3 +96,19 @@ def test_explanations_run_through_the_transformer(variant_server, carphone):
     explained = answer["explanation"]
     assert len(explained["frames"]) == 8 and len(answer["frames"]["face"]) == 8
     assert sum(explained["temporal_saliency"]) == pytest.approx(1.0, abs=1e-3) or explained["cam_max"] == 0
+
+
+def test_each_heatmap_covers_only_the_face_crop_the_network_saw(variant_server, carphone):
+    answer = served_answer(variant_server, carphone, route="explanations")
+    frames = sample_clip(carphone, 8).frames
+    for slot, (explained, face) in enumerate(zip(answer["explanation"]["frames"], answer["frames"]["face"])):
+        assert explained["cam_region"] == face["box"]
+        overlay = np.asarray(Image.open(io.BytesIO(base64.b64decode(explained["heatmap_png"]))).convert("RGB"))
+        plain = thumbnail(frames[slot])
+        scale = plain.shape[1] / frames[slot].shape[1]
+        x, y, width, height = (round(v * scale) for v in face["box"])
+        outside = np.ones(plain.shape[:2], bool)
+        outside[max(y - 1, 0) : y + height + 1, max(x - 1, 0) : x + width + 1] = False
+        assert face["found"] and outside.any()
+        assert np.array_equal(overlay[outside], plain[outside]), f"frame {slot}: colour outside the crop"
+        assert not np.array_equal(overlay[~outside], plain[~outside]) or explained["saliency"] == 0

@@ -29,6 +29,17 @@ def test_overlay_keeps_the_aspect_ratio_and_marks_the_hot_cell():
     assert overlay[0, 0, 0] > overlay[-1, -1, 0]  # jet: hot is red, cold is blue
 
 
+def test_a_face_crops_cam_colours_only_the_crop():
+    frame = np.full((80, 160, 3), 128, np.uint8)
+    cam = np.ones((7, 7), np.float32)
+    overlay = heatmap_overlay(frame, cam, cam_max=1.0, region=(40, 20, 40, 40))  # thumbnail = frame size
+    assert overlay.shape == (80, 160, 3)
+    inside = np.zeros((80, 160), bool)
+    inside[20:60, 40:80] = True
+    assert (overlay[~inside] == 128).all()
+    assert (overlay[inside] != 128).any(axis=-1).all()
+
+
 def test_pointing_counts_mass_inside_the_mask():
     mask = np.zeros((70, 70), np.uint8)
     mask[:35, :35] = 255
