@@ -70,7 +70,7 @@ def _readable(checkpoint: Path, evaluations: list[Evaluation], history: list[dic
             f"ROC-AUC {auc}  accuracy {figures['accuracy']:.4f}  precision {figures['precision']:.4f}  "
             f"recall {figures['recall']:.4f}  F1 {figures['f1']:.4f}",
             "confusion matrix (rows: true, columns: predicted)",
-            f"            pred real  pred fake",
+            "            pred real  pred fake",
             f"true real   {tn:9d}  {fp:9d}",
             f"true fake   {fn:9d}  {tp:9d}",
             "",

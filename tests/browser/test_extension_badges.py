@@ -7,7 +7,8 @@ The proxy URL points at a closed port, so everything here is what a user sees wi
 import pytest
 from playwright.sync_api import expect
 
-from tests.fixtures.browser import BADGES, badge_of, open_videos_page, poll, video_source
+from tests.fixtures.browser import BADGES, badge_of, open_videos_page, video_source
+from tests.fixtures.polling import poll
 from tests.fixtures.proxy import closed_url
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]

@@ -10,7 +10,8 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.fixtures.browser import BADGES, DISCOVERY_TIMEOUT_MS, badge_of, open_videos_page, poll
+from tests.fixtures.browser import BADGES, DISCOVERY_TIMEOUT_MS, badge_of, open_videos_page
+from tests.fixtures.polling import poll
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

@@ -10,7 +10,6 @@ import json
 import re
 import subprocess
 import sys
-import time
 from datetime import datetime, timedelta, timezone
 
 import httpx
@@ -20,6 +19,7 @@ import yaml
 from archive.torchserve_process import Ports, frontend_pid, prepare_workdir, start, stop
 from deploy.pod_config import merge_properties
 from tests.fixtures.media import SHARED_VIDEOS_DIR
+from tests.fixtures.polling import poll
 from tests.fixtures.torchserve import REPO_ROOT, free_ports
 
 pytestmark = pytest.mark.slow
@@ -50,11 +50,12 @@ def pod_torchserve(served_mar, tmp_path_factory):
     key_file = instance.workdir / "key_file.json"
     start(instance)
     try:
-        deadline = time.monotonic() + READY_TIMEOUT_S
-        while (probe := run_probe("ready", instance.management_url, key_file)).returncode != 0:
+
+        def probe_says_ready() -> bool:
             assert frontend_pid(instance), f"TorchServe exited; see {instance.workdir / 'logs'}"
-            assert time.monotonic() < deadline, f"probe never ready: {probe.stdout}"
-            time.sleep(0.5)
+            return run_probe("ready", instance.management_url, key_file).returncode == 0
+
+        poll(probe_says_ready, READY_TIMEOUT_S, "the readiness probe never passed", 0.5)
         yield instance, key_file
     finally:
         stop(instance)

@@ -1,12 +1,14 @@
 """TorchServe with token auth on: the proxy sends the keys (key file or environment) and never shows them."""
 
+from __future__ import annotations
+
 import json
-import time
 
 import httpx
 import pytest
 
 from archive.torchserve_process import Ports, prepare_workdir, start, stop
+from tests.fixtures.polling import poll
 from tests.fixtures.torchserve import REPO_ROOT, free_ports
 
 pytestmark = pytest.mark.slow
@@ -14,21 +16,17 @@ pytestmark = pytest.mark.slow
 READY_TIMEOUT_S = 120.0
 
 
-def wait_until_ready_with_key(management_url: str, key_file, timeout_s: float = READY_TIMEOUT_S) -> dict:
-    """Polls until TorchServe wrote its key file and a worker is READY (asking with the management key)."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if key_file.exists():
-            key = json.loads(key_file.read_text())["management"]["key"]
-            try:
-                answer = httpx.get(f"{management_url}/models/deepfake", headers={"Authorization": f"Bearer {key}"}, timeout=5)
-                workers = answer.json()[0]["workers"] if answer.status_code == 200 else []
-                if any(worker["status"] == "READY" for worker in workers):
-                    return json.loads(key_file.read_text())
-            except httpx.TransportError:
-                pass
-        time.sleep(0.2)
-    raise TimeoutError(f"TorchServe with token auth not READY within {timeout_s} s")
+def keys_once_ready(management_url: str, key_file) -> dict | None:
+    """The key file once TorchServe wrote it and a worker is READY (asked with the management key)."""
+    if not key_file.exists():
+        return None
+    keys = json.loads(key_file.read_text())
+    try:
+        answer = httpx.get(f"{management_url}/models/deepfake", headers={"Authorization": f"Bearer {keys['management']['key']}"}, timeout=5)
+    except httpx.TransportError:
+        return None
+    workers = answer.json()[0]["workers"] if answer.status_code == 200 else []
+    return keys if any(worker["status"] == "READY" for worker in workers) else None
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +43,8 @@ def token_torchserve(served_mar, tmp_path_factory):
     )
     start(instance)
     try:
-        keys = wait_until_ready_with_key(instance.management_url, instance.workdir / "key_file.json")
+        keys = poll(lambda: keys_once_ready(instance.management_url, instance.workdir / "key_file.json"), READY_TIMEOUT_S,
+                    "TorchServe with token auth never had a READY worker", 0.2)
         yield instance, keys
     finally:
         stop(instance)

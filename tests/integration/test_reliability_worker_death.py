@@ -9,7 +9,6 @@ keeps serving. This one kills them all, so there is a window with none.)
 
 from __future__ import annotations
 
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -17,6 +16,7 @@ import psutil
 import pytest
 
 from tests.fixtures.media import SHARED_VIDEOS_DIR
+from tests.fixtures.polling import poll
 
 pytestmark = pytest.mark.slow
 
@@ -24,17 +24,6 @@ VIDEO = SHARED_VIDEOS_DIR / "sample-mkv.mkv"  # 1280x720: a batch of these keeps
 IN_FLIGHT = 8
 CLIENT_TIMEOUT_S = 150.0  # above the model's responseTimeout (120 s): a hang shows as a timeout
 RECOVERY_TIMEOUT_S = 120.0
-
-
-def poll(check, timeout_s: float, what: str, interval_s: float = 0.05):
-    """check() until it returns something truthy; fail naming `what` at the deadline."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(interval_s)
-    raise AssertionError(f"timed out after {timeout_s:.0f} s waiting for {what}")
 
 
 def inference_started(log_path, offset: int) -> bool:
@@ -76,9 +65,9 @@ def test_killing_every_worker_mid_batch_errors_in_flight_requests_then_recovers(
         offset = log_path.stat().st_size
         with ThreadPoolExecutor(max_workers=IN_FLIGHT) as pool:
             in_flight = [pool.submit(client.post, url, content=video, headers={"Content-Type": "video/x-matroska"}) for _ in range(IN_FLIGHT)]
-            poll(lambda: inference_started(log_path, offset), 60, "a batch to reach a worker")
+            poll(lambda: inference_started(log_path, offset), 60, "no batch reached a worker")
             killed = kill_every_worker(served)
-            outage = poll(lambda: health_without_worker(proxy.url), 30, "the proxy to report no READY worker")
+            outage = poll(lambda: health_without_worker(proxy.url), 30, "the proxy never reported that no worker was READY")
             model_during_outage = client.get(proxy.url + "/api/model")
             answers = [future.result() for future in in_flight]  # raises on a client timeout (a hang)
     assert outage["code"] == "no_ready_worker" and "no READY worker" in outage["error"], outage
@@ -90,7 +79,7 @@ def test_killing_every_worker_mid_batch_errors_in_flight_requests_then_recovers(
     for answer in answers:
         if answer.status_code != 200:
             assert answer.json()["error"], answer.text  # JSON with a reason, passed on by the proxy
-    poll(lambda: replaced_and_ready(served, killed), RECOVERY_TIMEOUT_S, "TorchServe to restart the workers", 0.2)
+    poll(lambda: replaced_and_ready(served, killed), RECOVERY_TIMEOUT_S, "TorchServe did not restart the workers", 0.2)
     after = httpx.post(url, content=video, headers={"Content-Type": "video/x-matroska"}, timeout=CLIENT_TIMEOUT_S)
     assert after.status_code == 200, after.text
     assert after.json()["probability"] == pytest.approx(before.json()["probability"], abs=1e-4)

@@ -4,13 +4,13 @@ folder laid out like the repo root (config.properties + model_store/, TS_CONFIG_
 
 from __future__ import annotations
 
-import time
 
 import httpx
 import psutil
 
 from archive.torchserve_process import server_processes
 from tests.fixtures.media import SHARED_VIDEOS_DIR
+from tests.fixtures.polling import poll
 from tests.fixtures.torchserve import predict
 
 
@@ -25,13 +25,11 @@ def test_torchserve_factory_starts_and_stops_a_private_server_cleanly(torchserve
 
 def test_a_killed_worker_is_replaced_and_serves_again(torchserve):
     killed = torchserve.kill_worker()
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
+
+    def replaced_and_ready() -> bool:
         workers = httpx.get(f"{torchserve.management_url}/models/deepfake", timeout=10).json()[0]["workers"]
-        if workers and all(worker["status"] == "READY" and worker["pid"] != killed for worker in workers):
-            break
-        time.sleep(0.2)
-    else:
-        raise AssertionError(f"no new READY worker after killing {killed}: {workers}")
+        return bool(workers) and all(worker["status"] == "READY" and worker["pid"] != killed for worker in workers)
+
+    poll(replaced_and_ready, 90, f"no new READY worker after killing {killed}", 0.2)
     response = predict(torchserve, (SHARED_VIDEOS_DIR / "carphone_pristine.mp4").read_bytes())
     assert response.status_code == 200, response.text
