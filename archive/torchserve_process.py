@@ -21,6 +21,8 @@ from pathlib import Path
 
 import psutil
 
+from deploy.pod_config import merge_settings, properties
+
 ADDRESS_KEYS = {"inference_address": "inference", "management_address": "management", "metrics_address": "metrics"}
 GRPC_PORT_KEYS = {"grpc_inference_port": "grpc_inference", "grpc_management_port": "grpc_management"}
 
@@ -63,16 +65,11 @@ class TorchServeInstance:
         return Path(self.env.get("TMPDIR") or self.env.get("TEMP") or "/tmp") / ".model_server.pid"
 
 
-def read_properties(text: str) -> dict[str, str]:
-    pairs = (line.split("=", 1) for line in text.splitlines() if "=" in line and not line.lstrip().startswith("#"))
-    return {key.strip(): value.strip() for key, value in pairs}
-
-
 def ports_from_config(config_text: str) -> Ports:
-    properties = read_properties(config_text)
+    settings = properties(config_text)
     defaults = Ports()
-    values = {name: int(properties[key].rsplit(":", 1)[1]) for key, name in ADDRESS_KEYS.items() if key in properties}
-    values.update({name: int(properties[key]) for key, name in GRPC_PORT_KEYS.items() if key in properties})
+    values = {name: int(settings[key].rsplit(":", 1)[1]) for key, name in ADDRESS_KEYS.items() if key in settings}
+    values.update({name: int(settings[key]) for key, name in GRPC_PORT_KEYS.items() if key in settings})
     return Ports(**{**defaults.__dict__, **values})
 
 
@@ -81,14 +78,7 @@ def derive_config(repo_config: str, ports: Ports, overrides: dict[str, str] | No
     settings = {key: f"http://127.0.0.1:{getattr(ports, name)}" for key, name in ADDRESS_KEYS.items()}
     settings.update({key: str(getattr(ports, name)) for key, name in GRPC_PORT_KEYS.items()})
     settings.update(overrides or {})
-    lines = []
-    for line in repo_config.splitlines():
-        key = line.split("=", 1)[0].strip()
-        if "=" in line and not line.lstrip().startswith("#") and key in settings:
-            line = f"{key}={settings.pop(key)}"
-        lines.append(line)
-    lines += [f"{key}={value}" for key, value in settings.items()]
-    return "\n".join(lines) + "\n"
+    return merge_settings(repo_config, settings, "# --- set for this instance (archive.torchserve_process)")
 
 
 def torchserve_executable() -> str:
@@ -177,7 +167,7 @@ def prepare_workdir(workdir: Path, repo_config: str, ports: Ports, mar_path: Pat
 
 def configured_version(config_text: str, model_name: str) -> list[str]:
     """Versions the `models=` setting configures for this model (empty if none)."""
-    raw = read_properties(config_text).get("models")
+    raw = properties(config_text).get("models")
     if not raw:
         return []
     try:

@@ -25,7 +25,12 @@ def properties(text: str) -> dict[str, str]:
 
 
 def merge_properties(base: str, overrides: str) -> str:
-    replacing = properties(overrides)
+    """BASE with the key=value lines of the OVERRIDES file (the pod's command)."""
+    return merge_settings(base, properties(overrides), "# --- Kubernetes pod overrides (deploy/pod-config/pod.properties)")
+
+
+def merge_settings(base: str, replacing: dict[str, str], added_heading: str) -> str:
+    """BASE with each key of `replacing` set in place; keys BASE lacks go at the end under `added_heading`."""
     merged, seen = [], set()
     for line in base.splitlines():
         key = property_key(line)
@@ -37,7 +42,7 @@ def merge_properties(base: str, overrides: str) -> str:
         merged.append(line)
     added = [f"{key}={value}" for key, value in replacing.items() if key not in seen]
     if added:
-        merged += ["", "# --- Kubernetes pod overrides (deploy/pod-config/pod.properties)", *added]
+        merged += ["", added_heading, *added]
     return "\n".join(merged) + "\n"
 
 

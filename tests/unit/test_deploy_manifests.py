@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 from archive.build import MODEL_NAME
-from archive.torchserve_process import ports_from_config, read_properties
+from archive.torchserve_process import ports_from_config
 from deploy import probe
-from deploy.pod_config import merge_properties
+from deploy.pod_config import merge_properties, properties
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = REPO_ROOT / "deploy"
@@ -52,7 +52,7 @@ def environment(of: dict) -> dict[str, str]:
 def pod_config() -> dict[str, str]:
     """The config TorchServe runs with in the pod: the repository's file plus the pod overrides."""
     merged = merge_properties((REPO_ROOT / "config.properties").read_text(), (DEPLOY / "pod-config" / "pod.properties").read_text())
-    return read_properties(merged)
+    return properties(merged)
 
 
 def makefile_mar() -> Path:
