@@ -41,7 +41,7 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--checkpoint", type=Path, help="a .pth to serve (default: a random-init one at the served shape)")
     parser.add_argument("--quick", action="store_true", help="3 repeats and fewer served requests")
     parser.add_argument("--skip-served", action="store_true", help="no TorchServe, no proxy")
-    parser.add_argument("--torch-threads", type=int, help="DEEPFAKE_TORCH_THREADS for the served workers (default: cores / workers)")
+    parser.add_argument("--torch-threads", type=int, help="DEEPFAKE_TORCH_THREADS for the served workers (default: unset, cores shared among the busy workers per batch)")
     parser.add_argument("--precision", choices=("auto", "fp32", "bf16"), default="auto", help="DEEPFAKE_PRECISION for the served workers")
     return parser.parse_args()
 
@@ -101,7 +101,7 @@ def served_figures(arguments: argparse.Namespace, checkpoint: Path, paths: dict[
                 for route in ("torchserve", "proxy") for c in CONCURRENCIES]
         print("served: worker memory ...", flush=True)
         rss = {name: worker_peak_rss(stack, paths[name].read_bytes()) for name in RSS_VIDEOS}
-    threads = arguments.torch_threads or "cores / workers"
+    threads = arguments.torch_threads or "cores shared among the busy workers per batch"
     return {"setup": f"config.properties as shipped, torch threads per worker: {threads}, precision {arguments.precision}", "load": load, "rss": rss}
 
 

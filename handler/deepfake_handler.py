@@ -15,6 +15,7 @@ import time
 import torch
 from ts.torch_handler.base_handler import BaseHandler
 
+from handler.core_share import CoreShare, sibling_workers_folder
 from handler.explanations import explanation
 from handler.gradcam import clip_gradcam
 from handler.inputs import DescribePayload, parse_request, sample_payload
@@ -36,6 +37,8 @@ class DeepfakeHandler(BaseHandler):
         self.manifest = context.manifest
         self.settings = read_settings(context.model_name)
         torch.set_num_threads(self.settings.threads(available_cores()))
+        # threads fixed by DEEPFAKE_TORCH_THREADS stay fixed; else they follow the busy workers
+        self.core_share = None if self.settings.torch_threads else CoreShare(available_cores(), sibling_workers_folder(context.model_name))
         gpu_id = context.system_properties.get("gpu_id")
         self.device = torch.device(f"cuda:{gpu_id}" if torch.cuda.is_available() and gpu_id is not None else "cpu")
         self.model_pt_path = os.path.join(context.system_properties["model_dir"], self.manifest["model"]["serializedFile"])
@@ -51,10 +54,21 @@ class DeepfakeHandler(BaseHandler):
         logger.info("deepfake handler ready: %s, %d torch threads, bf16 %s", self.model_info, torch.get_num_threads(), self.bf16)
 
     def _warm_up(self) -> None:
-        """One forward at the served shape, so the first real request is not the slow one."""
+        """Forwards at the served shape and at each thread count a batch may get, so the first real
+        request is not the slow one (oneDNN picks its kernels per thread count)."""
         size = self.config.image_size
-        for _ in range(2):  # the second pass still found slower kernels in the first request
-            score_clips(self.model, [torch.zeros(self.config.num_frames, 3, size, size)], self.settings.chunk_frames, self.device, self.bf16)
+        thread_counts = {available_cores(), torch.get_num_threads()} if self.core_share else {torch.get_num_threads()}
+        for threads in sorted(thread_counts, reverse=True):
+            torch.set_num_threads(threads)
+            for _ in range(2):  # the second pass still found slower kernels in the first request
+                score_clips(self.model, [torch.zeros(self.config.num_frames, 3, size, size)], self.settings.chunk_frames, self.device, self.bf16)
+
+    def handle(self, data, context):
+        """BaseHandler's lifecycle; the batch counts as busy for the sibling workers (core_share.py)."""
+        if self.core_share is None:
+            return super().handle(data, context)
+        with self.core_share.busy():
+            return super().handle(data, context)
 
     def preprocess(self, data):
         metrics = ServingMetrics(self.context.metrics, self.context.model_name)
@@ -85,6 +99,8 @@ class DeepfakeHandler(BaseHandler):
         return state
 
     def inference(self, states, *args, **kwargs):
+        if self.core_share is not None:
+            torch.set_num_threads(self.core_share.threads_now())
         scorable = [state for state in states if state.clip is not None]
         started = time.perf_counter()
         scores = score_clips(self.model, [state.clip for state in scorable], self.settings.chunk_frames, self.device, self.bf16)

@@ -6,9 +6,10 @@ config.properties that TS_CONFIG_FILE names (`deepfake_max_duration_s=600`; Torc
 keys it does not know). The environment wins. The byte size of a request is limited by
 TorchServe itself (`max_request_size` in config.properties).
 
-Torch threads: TorchServe does not tell a worker how many workers share the host, so the worker
-count is read from the `models=` entry of the config.properties that TS_CONFIG_FILE names (the
-file the server itself runs with), unless DEEPFAKE_WORKERS or DEEPFAKE_TORCH_THREADS say.
+Torch threads: DEEPFAKE_TORCH_THREADS fixes them; unset, each batch gets the cores shared among
+the workers busy at that moment (handler/core_share.py). The configured worker count (the
+`models=` entry of the config.properties that TS_CONFIG_FILE names, or DEEPFAKE_WORKERS; TorchServe
+does not tell a worker) gives the count under full load, used at start and in the warm-up.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ class HandlerSettings:
     max_json_frames: int  # frames a JSON request may carry (all are decoded before sampling)
     chunk_frames: int  # frames per backbone forward: bounds memory for large batches
     workers: int  # workers sharing this host's cores (TorchServe does not tell the worker)
-    torch_threads: int | None  # None: cores / workers
+    torch_threads: int | None  # None: shared per batch among the busy workers (core_share.py)
     precision: str  # forward pass: "auto" (bf16 where the CPU has it natively), "fp32" or "bf16"
 
     def threads(self, cores: int) -> int:

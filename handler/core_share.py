@@ -1,0 +1,56 @@
+"""How many torch threads a worker may use for its current batch: the host's cores shared by the
+workers busy at that moment. A lone request gets every core (latency at concurrency 1); under
+load each busy worker gets its share, so the workers never oversubscribe the cores.
+
+Workers of one TorchServe are sibling processes (same parent: the frontend). Each marks itself
+busy with an empty file named by its pid in a folder of the temp dir keyed by the model and the
+frontend's pid; a file whose process is gone (a killed worker) does not count.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+
+def sibling_workers_folder(model_name: str) -> Path:
+    """Shared by the workers of one model in one TorchServe (their parent is its frontend)."""
+    return Path(tempfile.gettempdir()) / f"deepfake-busy-{model_name}-{os.getppid()}"
+
+
+class CoreShare:
+    def __init__(self, cores: int, folder: Path):
+        self.cores = cores
+        self.folder = folder
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.mark = self.folder / str(os.getpid())
+
+    @contextmanager
+    def busy(self) -> Iterator[None]:
+        """While inside (a whole batch, decoding included): this worker counts as busy."""
+        self.mark.touch()
+        try:
+            yield
+        finally:
+            self.mark.unlink(missing_ok=True)
+
+    def threads_now(self) -> int:
+        """This worker's share, asked just before the forward: by then a sibling that started a
+        batch at the same moment has marked itself too."""
+        return max(1, self.cores // self.busy_workers())
+
+    def busy_workers(self) -> int:
+        return max(1, sum(1 for mark in self.folder.iterdir() if _alive(mark.name)))
+
+
+def _alive(pid_name: str) -> bool:
+    try:
+        os.kill(int(pid_name), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
