@@ -4,7 +4,9 @@ load each busy worker gets its share, so the workers never oversubscribe the cor
 
 Workers of one TorchServe are sibling processes (same parent: the frontend). Each marks itself
 busy with an empty file named by its pid in a folder of the temp dir keyed by the model and the
-frontend's pid; a file whose process is gone (a killed worker) does not count.
+frontend's pid. A mark whose process is gone or is no sibling (a killed worker's, its pid
+reused) does not count and is removed. Linux only (/proc): elsewhere every worker counts itself
+alone, so set DEEPFAKE_TORCH_THREADS there.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ def sibling_workers_folder(model_name: str) -> Path:
 
 
 class CoreShare:
-    def __init__(self, cores: int, folder: Path):
+    def __init__(self, cores: int, folder: Path, parent_pid: int | None = None):
         self.cores = cores
         self.folder = folder
+        self.parent_pid = os.getppid() if parent_pid is None else parent_pid  # whose children count
         self.folder.mkdir(parents=True, exist_ok=True)
         self.mark = self.folder / str(os.getpid())
 
@@ -43,14 +46,19 @@ class CoreShare:
         return max(1, self.cores // self.busy_workers())
 
     def busy_workers(self) -> int:
-        return max(1, sum(1 for mark in self.folder.iterdir() if _alive(mark.name)))
+        busy = 0
+        for mark in self.folder.iterdir():
+            if mark == self.mark or _parent_of(mark.name) == self.parent_pid:
+                busy += 1
+            else:
+                mark.unlink(missing_ok=True)
+        return max(1, busy)
 
 
-def _alive(pid_name: str) -> bool:
+def _parent_of(pid_name: str) -> int | None:
+    """The parent pid of a running process (Linux /proc), None when there is no such process."""
     try:
-        os.kill(int(pid_name), 0)
-    except (ValueError, ProcessLookupError):
-        return False
-    except PermissionError:  # someone else's process: alive
-        return True
-    return True
+        stat = Path(f"/proc/{int(pid_name)}/stat").read_text()
+    except (ValueError, OSError):
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[1])  # after "(comm)": state, ppid
