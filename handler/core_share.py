@@ -3,8 +3,8 @@ workers busy at that moment. A lone request gets every core (latency at concurre
 load each busy worker gets its share, so the workers never oversubscribe the cores.
 
 Workers of one TorchServe are sibling processes (same parent: the frontend). Each marks itself
-busy with an empty file named by its pid in a folder of the temp dir keyed by the model and the
-frontend's pid. A mark whose process is gone or is no sibling (a killed worker's, its pid
+busy with an empty file in the temp dir, named by the model, the frontend's pid and its own pid
+(no folder: nothing is left behind when the server stops). A mark whose process is gone or is no sibling (a killed worker's, its pid
 reused) does not count and is removed. Linux only (/proc): elsewhere every worker counts itself
 alone, so set DEEPFAKE_TORCH_THREADS there.
 """
@@ -18,18 +18,17 @@ from pathlib import Path
 from typing import Iterator
 
 
-def sibling_workers_folder(model_name: str) -> Path:
+def sibling_marks_prefix(model_name: str) -> Path:
     """Shared by the workers of one model in one TorchServe (their parent is its frontend)."""
-    return Path(tempfile.gettempdir()) / f"deepfake-busy-{model_name}-{os.getppid()}"
+    return Path(tempfile.gettempdir()) / f"deepfake-busy-{model_name}-{os.getppid()}-"
 
 
 class CoreShare:
-    def __init__(self, cores: int, folder: Path, parent_pid: int | None = None):
+    def __init__(self, cores: int, marks_prefix: Path, parent_pid: int | None = None):
         self.cores = cores
-        self.folder = folder
+        self.prefix = marks_prefix  # a mark is this path + a pid
         self.parent_pid = os.getppid() if parent_pid is None else parent_pid  # whose children count
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.mark = self.folder / str(os.getpid())
+        self.mark = Path(f"{marks_prefix}{os.getpid()}")
 
     @contextmanager
     def busy(self) -> Iterator[None]:
@@ -47,8 +46,8 @@ class CoreShare:
 
     def busy_workers(self) -> int:
         busy = 0
-        for mark in self.folder.iterdir():
-            if mark == self.mark or _parent_of(mark.name) == self.parent_pid:
+        for mark in self.prefix.parent.glob(self.prefix.name + "*"):
+            if mark == self.mark or _parent_of(mark.name[len(self.prefix.name) :]) == self.parent_pid:
                 busy += 1
             else:
                 mark.unlink(missing_ok=True)

@@ -15,7 +15,7 @@ import time
 import torch
 from ts.torch_handler.base_handler import BaseHandler
 
-from handler.core_share import CoreShare, sibling_workers_folder
+from handler.core_share import CoreShare, sibling_marks_prefix
 from handler.explanations import explanation
 from handler.gradcam import clip_gradcam
 from handler.inputs import DescribePayload, parse_request, sample_payload
@@ -38,7 +38,7 @@ class DeepfakeHandler(BaseHandler):
         self.settings = read_settings(context.model_name)
         torch.set_num_threads(self.settings.threads(available_cores()))
         # threads fixed by DEEPFAKE_TORCH_THREADS stay fixed; else they follow the busy workers
-        self.core_share = None if self.settings.torch_threads else CoreShare(available_cores(), sibling_workers_folder(context.model_name))
+        self.core_share = None if self.settings.torch_threads else CoreShare(available_cores(), sibling_marks_prefix(context.model_name))
         gpu_id = context.system_properties.get("gpu_id")
         self.device = torch.device(f"cuda:{gpu_id}" if torch.cuda.is_available() and gpu_id is not None else "cpu")
         self.model_pt_path = os.path.join(context.system_properties["model_dir"], self.manifest["model"]["serializedFile"])
