@@ -19,7 +19,7 @@ from pathlib import Path
 
 import torch
 
-from handler.scoring import native_bf16, uses_bf16
+from model.precision import native_bf16, uses_bf16
 from model.checkpoint import build_from_checkpoint, read_checkpoint
 from model.frames import sample_video
 from tests.fixtures.media import shared_video_files

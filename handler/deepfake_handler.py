@@ -21,11 +21,12 @@ from handler.gradcam import clip_gradcam
 from handler.inputs import DescribePayload, parse_request, sample_payload
 from handler.request_state import RequestState
 from handler.responses import model_description, model_summary, prediction
-from handler.scoring import score_clips, uses_bf16
+from handler.scoring import score_clips
 from handler.serving_metrics import ServingMetrics
 from handler.settings import available_cores, read_settings
 from model.checkpoint import build_from_checkpoint, read_checkpoint
 from model.errors import VideoInputError
+from model.precision import uses_bf16
 from model.preprocess import preprocess_clip
 
 logger = logging.getLogger(__name__)

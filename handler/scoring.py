@@ -1,9 +1,8 @@
 """Score many clips at once: the frames of every clip in the batch go through the backbone
 together (in bounded chunks), then each clip is pooled and classified on its own frames.
 
-bf16 autocast halves the forward time on CPUs with native bf16 (AVX512-BF16, AMX): measured
-P(fake) drift against fp32 is under 0.001 on the shared videos (bench/README.md). Without native
-support oneDNN emulates bf16 and is slower than fp32, so "auto" uses it only where native.
+bf16 autocast (where model.precision.uses_bf16 says): measured P(fake) drift against fp32 is
+under 0.001 on the shared videos (bench/README.md).
 """
 
 from __future__ import annotations
@@ -19,21 +18,6 @@ from model.network import DeepfakeDetector, probabilities
 class ClipScore:
     probability: float  # P(fake) of the pooled clip
     frame_probabilities: list[float]  # the head applied to each frame alone
-
-
-PRECISIONS = ("auto", "fp32", "bf16")
-
-
-def native_bf16() -> bool:
-    checks = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
-    return any(getattr(torch.cpu, check, lambda: False)() for check in checks)
-
-
-def uses_bf16(precision: str, device: torch.device | str = "cpu") -> bool:
-    """Whether to autocast the forward to bf16: "bf16" always, "auto" on CPUs with native bf16."""
-    if precision not in PRECISIONS:
-        raise ValueError(f"precision must be one of {PRECISIONS}, not {precision!r}")
-    return precision == "bf16" or (precision == "auto" and torch.device(device).type == "cpu" and native_bf16())
 
 
 def score_clips(

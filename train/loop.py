@@ -19,6 +19,7 @@ from tqdm import tqdm
 from model.checkpoint import save_checkpoint
 from model.config import ModelConfig
 from model.network import DeepfakeDetector, build_detector, probabilities
+from model.precision import uses_bf16
 from model.preprocess import normalize_clip
 from model.pretrained import load_backbone_weights
 
@@ -77,13 +78,6 @@ def choose_threads(requested: int | None) -> int:
         return requested
     busy = psutil.cpu_percent(interval=1.0) / 100 * cores
     return max(1, min(cores, round(cores - busy)))
-
-
-def use_bf16(precision: str) -> bool:
-    """bf16 autocast pays only where the CPU has native bf16 (avx512_bf16 / AMX): ~2.7x here."""
-    if precision == "auto":
-        return bool(torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
-    return precision == "bf16"
 
 
 def forward_clips(detector: DeepfakeDetector, clips: torch.Tensor) -> torch.Tensor:
@@ -206,7 +200,7 @@ def fit(detector: DeepfakeDetector, config: ModelConfig, data: PreparedData, set
     Under torchrun, `ranks` shares the batches out and rank 0 alone validates and decides."""
     ranks = ranks or distributed.Ranks()
     rng = distributed.augmentation_rng(settings.seed, ranks)
-    bf16 = use_bf16(settings.precision)
+    bf16 = uses_bf16(settings.precision)
     steps_per_epoch = distributed.steps_per_epoch(len(group_batches(data.train, settings.batch_size, np.random.default_rng(0))), ranks)
     total_steps = steps_per_epoch * settings.epochs
     optimizer = torch.optim.AdamW(detector.parameters(), lr=settings.lr, weight_decay=settings.weight_decay)
@@ -264,7 +258,7 @@ def run_training(settings: TrainSettings) -> dict:
     threads = settings.threads or distributed.threads_per_process(choose_threads(None), ranks)
     previous_threads = torch.get_num_threads()
     torch.set_num_threads(threads)
-    tqdm.write(f"compute: {threads} thread(s), {'bf16 autocast' if use_bf16(settings.precision) else 'fp32'}")
+    tqdm.write(f"compute: {threads} thread(s), {'bf16 autocast' if uses_bf16(settings.precision) else 'fp32'}")
     try:
         with distributed.process_group(ranks):
             return _train_and_report(settings, threads, ranks)
@@ -284,7 +278,7 @@ def _train_and_report(settings: TrainSettings, threads: int, ranks: distributed.
     if not ranks.is_main:
         return {"checkpoint": None, "rank": ranks.rank}
     detector.load_state_dict(result.best_state)
-    bf16 = use_bf16(settings.precision)
+    bf16 = uses_bf16(settings.precision)
     evaluations = [Evaluation("validation", _labels(data.val), result.val_probabilities, [str(v.item.path) for v in data.val])]
     if data.test:
         test_p = predict(detector, data.test, config, bf16, "testing")

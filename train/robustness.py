@@ -24,11 +24,12 @@ import torch
 from model.checkpoint import CheckpointError, load_detector
 from model.config import ModelConfig
 from model.network import DeepfakeDetector
+from model.precision import uses_bf16
 
 from .augment import LEVELS, Degradation, degrade_clip
 from .cache import CachedVideo, load_frames
 from .datasets import DatasetError
-from .loop import TrainSettings, choose_threads, predict, prepare_data, use_bf16
+from .loop import TrainSettings, choose_threads, predict, prepare_data
 from .metrics import compute_metrics
 from .split import SplitError
 
@@ -89,7 +90,7 @@ def run(checkpoint: Path, data: Path | None, val_split: float | None, seed: int 
     settings = training_settings(meta.get("data") or {}, data, val_split, seed)
     torch.set_num_threads(choose_threads(threads))
     videos = prepare_data(settings).val
-    bf16 = use_bf16(settings.precision)
+    bf16 = uses_bf16(settings.precision)
     return {
         "checkpoint": str(checkpoint),
         "notice": (meta.get("data") or {}).get("notice"),

@@ -15,12 +15,13 @@ from PIL import Image
 
 from archive.build import build_archive
 from handler.heatmaps import thumbnail
-from handler.scoring import score_clips, uses_bf16
+from handler.scoring import score_clips
 from model.checkpoint import load_detector, save_checkpoint
 from model.config import ModelConfig
 from model.faces import locate_face_crops
 from model.frames import sample_clip
 from model.network import build_detector
+from model.precision import uses_bf16
 from model.preprocess import preprocess_clip
 from tests.fixtures.torchserve import assert_prediction_contract, predict, start_served_model
 
