@@ -40,8 +40,7 @@ start = time.perf_counter()
 decoded = 0
 with av.open(sys.argv[1]) as container:
     stream = container.streams.video[0]
-    if sys.argv[2] == "threads":
-        stream.thread_type = "AUTO"
+    stream.thread_type = "AUTO"
     for frame in container.decode(stream):
         frame.to_ndarray(format="rgb24")
         decoded += 1
@@ -72,12 +71,13 @@ def naive_peer(path, memory_limit_gb: float) -> dict:
         "naive_error": result.get("error"),
     }
     if measured["naive_error"]:
-        measured["naive_decode_all_s"] = decode_all_seconds(path, threads=True)
+        measured["naive_decode_all_s"] = decode_all_seconds(path)
     return measured
 
 
-def decode_all_seconds(path, threads: bool) -> float | None:
-    return run_python_measuring_peak(DECODE_ALL, str(path), "threads" if threads else "none").get("seconds")
+def decode_all_seconds(path) -> float | None:
+    """The naive peer's decode-and-convert of every frame (threaded, as it decodes), keeping none."""
+    return run_python_measuring_peak(DECODE_ALL, str(path)).get("seconds")
 
 
 def forward_variants(repeats: int) -> dict:
@@ -99,11 +99,6 @@ def forward_variants(repeats: int) -> dict:
 
             results["channels_last_bf16"] = median_seconds(bf16, repeats)
     return results
-
-
-def preprocess_floor(path, repeats: int) -> float:
-    frames = sample_video(path, 16).frames
-    return median_seconds(lambda: preprocess_frames(frames, ModelConfig()), repeats)
 
 
 def with_torch_threads(threads: int, measure, *args, **kwargs) -> dict:
