@@ -103,7 +103,7 @@ def predict(detector: DeepfakeDetector, videos: list[CachedVideo], config: Model
     return torch.cat(scores).numpy()
 
 
-def _labels(videos: list[CachedVideo]) -> np.ndarray:
+def video_labels(videos: list[CachedVideo]) -> np.ndarray:
     return np.array([v.item.label for v in videos], dtype=np.int64)
 
 
@@ -205,10 +205,10 @@ def fit(detector: DeepfakeDetector, config: ModelConfig, data: PreparedData, set
     total_steps = steps_per_epoch * settings.epochs
     optimizer = torch.optim.AdamW(detector.parameters(), lr=settings.lr, weight_decay=settings.weight_decay)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, _schedule(total_steps, warmup=min(50, total_steps // 10 + 1)))
-    train_labels = _labels(data.train)
+    train_labels = video_labels(data.train)
     pos_weight = torch.tensor((train_labels == 0).sum() / max(1, (train_labels == 1).sum()), dtype=torch.float32)
     loss_fn = nn.BCEWithLogitsLoss(pos_weight=pos_weight)  # weighted: both classes count equally
-    val_labels = _labels(data.val)
+    val_labels = video_labels(data.val)
     deadline = started + 60 * settings.time_limit_min if settings.time_limit_min else None
     history: list[dict] = []
     best = FitResult(history, 0, {}, np.zeros(0))
@@ -279,10 +279,10 @@ def _train_and_report(settings: TrainSettings, threads: int, ranks: distributed.
         return {"checkpoint": None, "rank": ranks.rank}
     detector.load_state_dict(result.best_state)
     bf16 = uses_bf16(settings.precision)
-    evaluations = [Evaluation("validation", _labels(data.val), result.val_probabilities, [str(v.item.path) for v in data.val])]
+    evaluations = [Evaluation("validation", video_labels(data.val), result.val_probabilities, [str(v.item.path) for v in data.val])]
     if data.test:
         test_p = predict(detector, data.test, config, bf16, "testing")
-        evaluations.append(Evaluation("test", _labels(data.test), test_p, [str(v.item.path) for v in data.test]))
+        evaluations.append(Evaluation("test", video_labels(data.test), test_p, [str(v.item.path) for v in data.test]))
     summary = _summary(settings, data, result, time.monotonic() - started, bf16)
     summary["threads"] = threads
     if ranks.distributed:

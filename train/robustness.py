@@ -29,7 +29,7 @@ from model.precision import uses_bf16
 from .augment import LEVELS, Degradation, degrade_clip
 from .cache import CachedVideo, load_frames
 from .datasets import DatasetError
-from .loop import TrainSettings, choose_threads, predict, prepare_data
+from .loop import TrainSettings, choose_threads, predict, prepare_data, video_labels
 from .metrics import compute_metrics
 from .split import SplitError
 
@@ -68,7 +68,7 @@ def predict_degraded(detector: DeepfakeDetector, videos: list[CachedVideo], conf
 
 def evaluate_levels(detector: DeepfakeDetector, config: ModelConfig, videos: list[CachedVideo], bf16: bool, threshold: float, levels: dict[str, Degradation] = LEVELS) -> dict:
     """Per level: what was done to the clips and the classification figures."""
-    labels = np.array([video.item.label for video in videos], dtype=np.int64)
+    labels = video_labels(videos)
     results = {}
     for name, degradation in levels.items():
         figures = compute_metrics(labels, predict_degraded(detector, videos, config, degradation, bf16), threshold)

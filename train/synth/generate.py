@@ -8,6 +8,7 @@ in masks/pairK.npz, and manifest.json records every pair's source, seeds and par
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import shutil
@@ -100,16 +101,8 @@ def _prepare_output(out_dir: Path) -> None:
 
 def _pool(workers: int):
     if workers <= 1:
-        return _NoPool()
+        return contextlib.nullcontext()  # enters as None: map in this process
     return multiprocessing.get_context("fork").Pool(workers)
-
-
-class _NoPool:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return False
 
 
 def plan_pair(settings: SynthSettings, index: int, source_count: int) -> PairPlan:
