@@ -8,6 +8,7 @@ the PNGs). Same sampling, preprocessing, network and Grad-CAM code as the served
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import sys
 from pathlib import Path
@@ -20,7 +21,7 @@ from model.preprocess import preprocess_clip
 from .explanations import clip_overlays, explanation
 from .gradcam import clip_gradcam
 from .contact_sheet import write_contact_sheet
-from .heatmaps import png_bytes, thumbnail
+from .heatmaps import thumbnail
 from .responses import model_summary, prediction
 from .scoring import score_clips
 
@@ -38,10 +39,8 @@ def explain_video(video: Path, checkpoint: Path, out: Path) -> dict:
     overlays = clip_overlays(sampled.frames, cams, faces, OVERLAY_SIDE)
     answer["explanation"] = explanation(sampled, score, cams, faces, overlays)
     out.mkdir(parents=True, exist_ok=True)
-    for slot, overlay in enumerate(overlays):
-        (out / f"frame_{slot:02d}.png").write_bytes(png_bytes(overlay))
-    for frame in answer["explanation"]["frames"]:
-        del frame["heatmap_png"]
+    for slot, frame in enumerate(answer["explanation"]["frames"]):  # the PNGs explanation() encoded
+        (out / f"frame_{slot:02d}.png").write_bytes(base64.b64decode(frame.pop("heatmap_png")))
     thumbnails = [thumbnail(frame, OVERLAY_SIDE) for frame in sampled.frames]
     write_contact_sheet(
         out / "contact_sheet.png", thumbnails, overlays, sampled.timestamps_s, score.frame_probabilities,
