@@ -33,17 +33,25 @@ def validate_checkpoint(checkpoint_path: Path) -> dict:
     return checkpoint
 
 
-def archiver_command(checkpoint_path: Path, staged: Path, export_path: Path, model_name: str, version: str) -> list[str]:
+def archiver_command(
+    checkpoint_path: Path, staged: Path, export_path: Path, model_name: str, version: str
+) -> list[str]:
     archiver = Path(sys.executable).with_name("torch-model-archiver")
     return [
         str(archiver if archiver.exists() else "torch-model-archiver"),
-        "--model-name", model_name,
-        "--version", version,
-        "--serialized-file", str(checkpoint_path),
-        "--handler", str(HANDLER_ENTRY),
+        "--model-name",
+        model_name,
+        "--version",
+        version,
+        "--serialized-file",
+        str(checkpoint_path),
+        "--handler",
+        str(HANDLER_ENTRY),
         # a folder given here has its *contents* copied to the archive root: so stage the packages
-        "--extra-files", str(staged),
-        "--export-path", str(export_path),
+        "--extra-files",
+        str(staged),
+        "--export-path",
+        str(export_path),
         "--force",
     ]
 
@@ -63,7 +71,9 @@ def build_archive(checkpoint_path: Path, export_path: Path, model_name: str = MO
         command = archiver_command(checkpoint_path, staged, export_path, model_name, str(checkpoint["version"]))
         result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
-        raise ArchiveError(f"torch-model-archiver failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}")
+        raise ArchiveError(
+            f"torch-model-archiver failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}"
+        )
     mar_path = export_path / f"{model_name}.mar"
     if not mar_path.is_file():
         raise ArchiveError(f"torch-model-archiver did not write {mar_path}")

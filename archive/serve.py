@@ -59,15 +59,24 @@ def refuse_busy_ports(ports: list[int]) -> None:
             if sock.connect_ex(("127.0.0.1", port)) == 0:
                 busy.append(port)
     if busy:
-        raise ServeError(f"ports {busy} are already in use: stop what listens there (another `make serve`? `torchserve --stop`?)")
+        raise ServeError(
+            f"ports {busy} are already in use: stop what listens there (another `make serve`? `torchserve --stop`?)"
+        )
 
 
 def start_proxy(instance: TorchServeInstance) -> subprocess.Popen | None:
     if not (REPO_ROOT / "proxy" / "__main__.py").is_file():
         return None
     command = [
-        sys.executable, "-m", "proxy", "--port", str(PROXY_PORT),
-        "--inference-url", instance.inference_url, "--management-url", instance.management_url,
+        sys.executable,
+        "-m",
+        "proxy",
+        "--port",
+        str(PROXY_PORT),
+        "--inference-url",
+        instance.inference_url,
+        "--management-url",
+        instance.management_url,
     ]
     return subprocess.Popen(command, cwd=REPO_ROOT, start_new_session=True)  # Ctrl-C is ours to relay
 
@@ -162,7 +171,9 @@ def print_urls(instance: TorchServeInstance, with_proxy: bool) -> None:
         f"  metrics     {instance.metrics_url}/metrics",
     ]
     if with_proxy:
-        lines.append(f"  proxy       http://127.0.0.1:{PROXY_PORT}/api/health   (/api/model, /api/predict, /api/explain)")
+        lines.append(
+            f"  proxy       http://127.0.0.1:{PROXY_PORT}/api/health   (/api/model, /api/predict, /api/explain)"
+        )
     print("\n".join(lines) + "\n", flush=True)
 
 

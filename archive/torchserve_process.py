@@ -92,9 +92,13 @@ def start(instance: TorchServeInstance, mar_name: str = "deepfake.mar") -> None:
     command = [torchserve_executable(), "--start", "--ncs", "--models", mar_name]
     (instance.workdir / "logs").mkdir(exist_ok=True)
     with open(instance.workdir / "logs" / "torchserve.out", "ab") as output:
-        launcher = subprocess.run(command, cwd=instance.workdir, env=instance.env, stdout=output, stderr=subprocess.STDOUT, timeout=60)
+        launcher = subprocess.run(
+            command, cwd=instance.workdir, env=instance.env, stdout=output, stderr=subprocess.STDOUT, timeout=60
+        )
     if launcher.returncode != 0:
-        raise RuntimeError(f"torchserve --start failed ({launcher.returncode}); see {instance.workdir / 'logs' / 'torchserve.out'}")
+        raise RuntimeError(
+            f"torchserve --start failed ({launcher.returncode}); see {instance.workdir / 'logs' / 'torchserve.out'}"
+        )
 
 
 def model_status(instance: TorchServeInstance) -> list[dict] | None:
@@ -117,7 +121,9 @@ def wait_until_ready(instance: TorchServeInstance, timeout_s: float = 120.0) -> 
         if not frontend_pid(instance):
             raise RuntimeError(f"TorchServe exited while starting; see {instance.workdir / 'logs'}")
         time.sleep(0.2)
-    raise TimeoutError(f"no READY worker for {instance.model_name} after {timeout_s:.0f} s; see {instance.workdir / 'logs'}")
+    raise TimeoutError(
+        f"no READY worker for {instance.model_name} after {timeout_s:.0f} s; see {instance.workdir / 'logs'}"
+    )
 
 
 def frontend_pid(instance: TorchServeInstance) -> int | None:
@@ -144,7 +150,9 @@ def stop(instance: TorchServeInstance, timeout_s: float = 30.0) -> list[int]:
     """`torchserve --stop`, then wait for the frontend and its workers to exit; kill leftovers
     (by pid, only this instance's). Returns the pids that had to be killed."""
     processes = server_processes(instance)
-    subprocess.run([torchserve_executable(), "--stop"], cwd=instance.workdir, env=instance.env, capture_output=True, timeout=60)
+    subprocess.run(
+        [torchserve_executable(), "--stop"], cwd=instance.workdir, env=instance.env, capture_output=True, timeout=60
+    )
     _, alive = psutil.wait_procs(processes, timeout=timeout_s)
     for process in alive:
         process.kill()
@@ -152,7 +160,9 @@ def stop(instance: TorchServeInstance, timeout_s: float = 30.0) -> list[int]:
     return [process.pid for process in alive]
 
 
-def prepare_workdir(workdir: Path, repo_config: str, ports: Ports, mar_path: Path, overrides: dict[str, str] | None = None) -> TorchServeInstance:
+def prepare_workdir(
+    workdir: Path, repo_config: str, ports: Ports, mar_path: Path, overrides: dict[str, str] | None = None
+) -> TorchServeInstance:
     """A folder laid out like the repo root (config.properties, model_store/) with its own TMPDIR."""
     tmp = workdir / "tmp"
     for folder in (workdir, tmp, workdir / "model_store"):
@@ -174,5 +184,3 @@ def configured_version(config_text: str, model_name: str) -> list[str]:
         return sorted(json.loads(raw).get(model_name, {}))
     except json.JSONDecodeError:
         return []
-
-

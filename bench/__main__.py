@@ -24,7 +24,15 @@ from model.checkpoint import build_from_checkpoint, read_checkpoint
 from model.frames import sample_video
 from tests.fixtures.media import shared_video_files
 
-from .floors import bf16_drift, forward_variants, naive_peer, pipeline_floor, sampling_floor, throughput_floor, with_torch_threads
+from .floors import (
+    bf16_drift,
+    forward_variants,
+    naive_peer,
+    pipeline_floor,
+    sampling_floor,
+    throughput_floor,
+    with_torch_threads,
+)
 from .report import markdown
 from .served import load_run, served_stack, worker_peak_rss
 from .stats import REPO_ROOT
@@ -36,22 +44,46 @@ RSS_VIDEOS = ("10s_720p", "60s_1080p", "10min_720p")
 
 
 def parse_arguments() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "bench" / "results", help="results and cached videos (git-ignored)")
-    parser.add_argument("--checkpoint", type=Path, help="a .pth to serve (default: a random-init one at the served shape)")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--out", type=Path, default=REPO_ROOT / "bench" / "results", help="results and cached videos (git-ignored)"
+    )
+    parser.add_argument(
+        "--checkpoint", type=Path, help="a .pth to serve (default: a random-init one at the served shape)"
+    )
     parser.add_argument("--quick", action="store_true", help="3 repeats and fewer served requests")
     parser.add_argument("--skip-served", action="store_true", help="no TorchServe, no proxy")
-    parser.add_argument("--torch-threads", type=int, help="DEEPFAKE_TORCH_THREADS for the served workers (default: unset, cores shared among the busy workers per batch)")
-    parser.add_argument("--precision", choices=("auto", "fp32", "bf16"), default="auto", help="DEEPFAKE_PRECISION for the served workers")
+    parser.add_argument(
+        "--torch-threads",
+        type=int,
+        help="DEEPFAKE_TORCH_THREADS for the served workers (default: unset, cores shared among the busy workers per batch)",
+    )
+    parser.add_argument(
+        "--precision",
+        choices=("auto", "fp32", "bf16"),
+        default="auto",
+        help="DEEPFAKE_PRECISION for the served workers",
+    )
     return parser.parse_args()
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    return (f"{cpu}, {len(os.sched_getaffinity(0))} cores, {memory_gb:.0f} GiB, Python {platform.python_version()}, "
-            f"torch {torch.__version__}, native bf16: {native_bf16()}; load average at start {load}")
+    return (
+        f"{cpu}, {len(os.sched_getaffinity(0))} cores, {memory_gb:.0f} GiB, Python {platform.python_version()}, "
+        f"torch {torch.__version__}, native bf16: {native_bf16()}; load average at start {load}"
+    )
 
 
 def checkpoint_path(arguments: argparse.Namespace) -> Path:
@@ -97,19 +129,30 @@ def served_figures(arguments: argparse.Namespace, checkpoint: Path, paths: dict[
     data = paths["10s_720p"].read_bytes()
     with served_stack(checkpoint, arguments.out / "served", environment) as stack:
         print("served: latency and throughput ...", flush=True)
-        load = [median_run([load_run(stack, route, data, c, requests[c]) for _ in range(runs)])
-                for route in ("torchserve", "proxy") for c in CONCURRENCIES]
+        load = [
+            median_run([load_run(stack, route, data, c, requests[c]) for _ in range(runs)])
+            for route in ("torchserve", "proxy")
+            for c in CONCURRENCIES
+        ]
         print("served: worker memory ...", flush=True)
         rss = {name: worker_peak_rss(stack, paths[name].read_bytes()) for name in RSS_VIDEOS}
     threads = arguments.torch_threads or "cores shared among the busy workers per batch"
-    return {"setup": f"config.properties as shipped, torch threads per worker: {threads}, precision {arguments.precision}", "load": load, "rss": rss}
+    return {
+        "setup": f"config.properties as shipped, torch threads per worker: {threads}, precision {arguments.precision}",
+        "load": load,
+        "rss": rss,
+    }
 
 
 def main() -> None:
     arguments = parse_arguments()
     repeats = 3 if arguments.quick else 5
     started = time.monotonic()
-    results: dict = {"machine": machine(), "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "quick": arguments.quick}
+    results: dict = {
+        "machine": machine(),
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "quick": arguments.quick,
+    }
     paths = {video.name: generated_video(video, arguments.out / "videos") for video in GENERATED}
     paths.update({path.name: path for path in shared_video_files()})
     checkpoint = checkpoint_path(arguments)
@@ -124,9 +167,13 @@ def main() -> None:
     results["throughput_10s_720p"] = {}
     for threads in thread_counts:
         results["floor_10s_720p"].update(with_torch_threads(threads, pipeline_floor, detector, data, bf16, repeats))
-        results["throughput_10s_720p"].update(with_torch_threads(threads, throughput_floor, detector, data, bf16, 8, max(2, repeats // 2)))
+        results["throughput_10s_720p"].update(
+            with_torch_threads(threads, throughput_floor, detector, data, bf16, 8, max(2, repeats // 2))
+        )
     results["forward_levers"] = forward_levers(repeats)
-    results["bf16_drift"] = bf16_drift(detector, [path for path in paths.values() if path.parent != arguments.out / "videos"])
+    results["bf16_drift"] = bf16_drift(
+        detector, [path for path in paths.values() if path.parent != arguments.out / "videos"]
+    )
     arguments.out.mkdir(parents=True, exist_ok=True)
     (arguments.out / "bench.json").write_text(json.dumps(results, indent=2, default=str))  # kept if serving fails
     if not arguments.skip_served:

@@ -141,7 +141,8 @@ def throughput_floor(detector: DeepfakeDetector, data: bytes, bf16: bool, videos
 
     return {
         "sequential_videos_per_s": videos / median_seconds(sequential, repeats, warmup=0),
-        "threaded_decode_batched_forward_videos_per_s": videos / median_seconds(decode_in_threads_then_batch, repeats, warmup=0),
+        "threaded_decode_batched_forward_videos_per_s": videos
+        / median_seconds(decode_in_threads_then_batch, repeats, warmup=0),
     }
 
 

@@ -44,13 +44,46 @@ def targets(results: dict) -> list[Target]:
     speedups = [ratio(naive_seconds(v), v["sample_s"]) for v in videos.values()]
     long, short = videos.get("10min_720p", {}), videos.get("10s_720p", {})
     return [
-        Target("served p50 at concurrency 1 / in-process floor (TorchServe)", ratio(served.get(("torchserve", 1), {}).get("p50_s"), floor_s), 1.25, True),
-        Target("served p50 at concurrency 1 / in-process floor (proxy)", ratio(served.get(("proxy", 1), {}).get("p50_s"), floor_s), 1.25, True),
-        Target("throughput at concurrency 8 / best in-process (TorchServe)", ratio(served.get(("torchserve", 8), {}).get("videos_per_s"), best_in_process), 0.85, False),
-        Target("throughput at concurrency 8 / best in-process (proxy)", ratio(served.get(("proxy", 8), {}).get("videos_per_s"), best_in_process), 0.85, False),
-        Target("worker RSS growth (peak - resting), 10 min minus 10 s video", difference(rss, "10min_720p", "10s_720p"), 100, True, " MB"),
-        Target("naive peer time / sampling time, 10 min video", ratio(naive_seconds(long), long.get("sample_s")), 5, False),
-        Target("naive peer time / sampling time, slowest case over all videos", min((s for s in speedups if s), default=None), 1, False),
+        Target(
+            "served p50 at concurrency 1 / in-process floor (TorchServe)",
+            ratio(served.get(("torchserve", 1), {}).get("p50_s"), floor_s),
+            1.25,
+            True,
+        ),
+        Target(
+            "served p50 at concurrency 1 / in-process floor (proxy)",
+            ratio(served.get(("proxy", 1), {}).get("p50_s"), floor_s),
+            1.25,
+            True,
+        ),
+        Target(
+            "throughput at concurrency 8 / best in-process (TorchServe)",
+            ratio(served.get(("torchserve", 8), {}).get("videos_per_s"), best_in_process),
+            0.85,
+            False,
+        ),
+        Target(
+            "throughput at concurrency 8 / best in-process (proxy)",
+            ratio(served.get(("proxy", 8), {}).get("videos_per_s"), best_in_process),
+            0.85,
+            False,
+        ),
+        Target(
+            "worker RSS growth (peak - resting), 10 min minus 10 s video",
+            difference(rss, "10min_720p", "10s_720p"),
+            100,
+            True,
+            " MB",
+        ),
+        Target(
+            "naive peer time / sampling time, 10 min video", ratio(naive_seconds(long), long.get("sample_s")), 5, False
+        ),
+        Target(
+            "naive peer time / sampling time, slowest case over all videos",
+            min((s for s in speedups if s), default=None),
+            1,
+            False,
+        ),
         Target("sampling time, 10 min / 10 s video", ratio(long.get("sample_s"), short.get("sample_s")), 3, True),
     ]
 
@@ -74,14 +107,29 @@ def growth_mb(rss: dict) -> float:
 
 
 def markdown(results: dict) -> str:
-    lines = [f"Machine: {results['machine']}", "", "### Targets", "", "| target | measured | goal | |", "|---|---|---|---|"]
+    lines = [
+        f"Machine: {results['machine']}",
+        "",
+        "### Targets",
+        "",
+        "| target | measured | goal | |",
+        "|---|---|---|---|",
+    ]
     lines += [target.row() for target in targets(results)]
-    lines += ["", "### Sampling 16 frames vs the naive peer (medians)", "",
-              "| video | size | frames | sample s | sample peak MB | naive s | naive peak MB | naive / sample |",
-              "|---|---|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "### Sampling 16 frames vs the naive peer (medians)",
+        "",
+        "| video | size | frames | sample s | sample peak MB | naive s | naive peak MB | naive / sample |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for name, video in results["sampling"].items():
         naive = naive_seconds(video)
-        note = f" (out of memory at {video['naive_decoded']} frames; time = decode-all)" if video.get("naive_error") else ""
+        note = (
+            f" (out of memory at {video['naive_decoded']} frames; time = decode-all)"
+            if video.get("naive_error")
+            else ""
+        )
         lines.append(
             f"| {name} | {video['size_mb']:.1f} MB | {video['frames_total']} | {video['sample_s']:.3f} | {fmt(video['sample_peak_mb'], 0)} "
             f"| {fmt(naive)}{note} | {fmt(video['naive_peak_mb'], 0)} | {fmt(ratio(naive, video['sample_s']), 1)}x |"
@@ -100,13 +148,26 @@ def markdown(results: dict) -> str:
 def served_markdown(served: dict | None) -> list[str]:
     if not served:
         return ["", "(served part skipped)"]
-    lines = ["", f"### Served 10 s 720p ({served['setup']}; medians over runs)", "",
-             "| route | concurrency | requests x runs | p50 s | p95 s | videos/s |", "|---|---|---|---|---|---|"]
+    lines = [
+        "",
+        f"### Served 10 s 720p ({served['setup']}; medians over runs)",
+        "",
+        "| route | concurrency | requests x runs | p50 s | p95 s | videos/s |",
+        "|---|---|---|---|---|---|",
+    ]
     for run in served["load"]:
-        lines.append(f"| {run['route']} | {run['concurrency']} | {run['requests']} x {run['runs']} | {run['p50_s']:.3f} | {run['p95_s']:.3f} | {run['videos_per_s']:.2f} |")
-    lines += ["", "| video | worker resting RSS MB | worker peak RSS MB | growth MB | latency s |", "|---|---|---|---|---|"]
+        lines.append(
+            f"| {run['route']} | {run['concurrency']} | {run['requests']} x {run['runs']} | {run['p50_s']:.3f} | {run['p95_s']:.3f} | {run['videos_per_s']:.2f} |"
+        )
+    lines += [
+        "",
+        "| video | worker resting RSS MB | worker peak RSS MB | growth MB | latency s |",
+        "|---|---|---|---|---|",
+    ]
     for name, rss in served["rss"].items():
-        lines.append(f"| {name} | {rss['resting_rss_mb']:.0f} | {rss['peak_rss_mb']:.0f} | {growth_mb(rss):.0f} | {rss['latency_s']:.2f} |")
+        lines.append(
+            f"| {name} | {rss['resting_rss_mb']:.0f} | {rss['peak_rss_mb']:.0f} | {growth_mb(rss):.0f} | {rss['latency_s']:.2f} |"
+        )
     return lines
 
 

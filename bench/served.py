@@ -17,7 +17,15 @@ from typing import Iterator
 import httpx
 
 from archive.build import build_archive
-from archive.torchserve_process import Ports, TorchServeInstance, prepare_workdir, server_processes, start, stop, wait_until_ready
+from archive.torchserve_process import (
+    Ports,
+    TorchServeInstance,
+    prepare_workdir,
+    server_processes,
+    start,
+    stop,
+    wait_until_ready,
+)
 
 from .stats import REPO_ROOT, percentile
 from .worker_memory import peak_rss_mb, reset_peak_rss, rss_mb
@@ -48,7 +56,9 @@ def served_stack(checkpoint: Path, workdir: Path, environment: dict[str, str]) -
     inference, management, metrics, grpc_inference, grpc_management, worker, proxy_port = free_ports(7)
     ports = Ports(inference, management, metrics, grpc_inference, grpc_management)
     config = (REPO_ROOT / "config.properties").read_text()
-    instance = prepare_workdir(workdir / "torchserve", config, ports, mar, overrides={"initial_worker_port": str(worker)})
+    instance = prepare_workdir(
+        workdir / "torchserve", config, ports, mar, overrides={"initial_worker_port": str(worker)}
+    )
     instance.env.update(environment)
     start(instance)
     proxy = None
@@ -64,8 +74,21 @@ def served_stack(checkpoint: Path, workdir: Path, environment: dict[str, str]) -
 
 
 def start_proxy(instance: TorchServeInstance, port: int, log_path: Path) -> subprocess.Popen:
-    command = [sys.executable, "-m", "proxy", "--port", str(port), "--inference-url", instance.inference_url,
-               "--management-url", instance.management_url, "--key-file", "", "--log-level", "warning"]
+    command = [
+        sys.executable,
+        "-m",
+        "proxy",
+        "--port",
+        str(port),
+        "--inference-url",
+        instance.inference_url,
+        "--management-url",
+        instance.management_url,
+        "--key-file",
+        "",
+        "--log-level",
+        "warning",
+    ]
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60

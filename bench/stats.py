@@ -29,7 +29,9 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
-def run_python_measuring_peak(code: str, *args: str, memory_limit_gb: float | None = None, timeout: float = 900) -> dict:
+def run_python_measuring_peak(
+    code: str, *args: str, memory_limit_gb: float | None = None, timeout: float = 900
+) -> dict:
     """Run `code` in a fresh interpreter; it prints one JSON line. Adds its peak RSS (VmHWM, MB)."""
     prelude = ""
     if memory_limit_gb:
@@ -43,7 +45,10 @@ def run_python_measuring_peak(code: str, *args: str, memory_limit_gb: float | No
     )
     result = subprocess.run(
         [sys.executable, "-c", prelude + code + epilogue, *args],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
     merged: dict = {"returncode": result.returncode}
     for line in result.stdout.splitlines():

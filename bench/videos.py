@@ -46,9 +46,29 @@ def generated_video(video: BenchVideo, folder: Path) -> Path:
     partial = path.with_suffix(".part.mp4")
     source = f"testsrc2=size={video.width}x{video.height}:rate={video.fps}:duration={video.duration_s}"
     command = [
-        "ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", source,
-        "-c:v", "libx264", "-preset", "ultrafast", "-b:v", video.bitrate,
-        "-g", str(video.gop), "-keyint_min", str(video.gop), "-sc_threshold", "0", "-pix_fmt", "yuv420p", str(partial),
+        "ffmpeg",
+        "-y",
+        "-loglevel",
+        "error",
+        "-f",
+        "lavfi",
+        "-i",
+        source,
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-b:v",
+        video.bitrate,
+        "-g",
+        str(video.gop),
+        "-keyint_min",
+        str(video.gop),
+        "-sc_threshold",
+        "0",
+        "-pix_fmt",
+        "yuv420p",
+        str(partial),
     ]
     subprocess.run(command, check=True, timeout=1800)
     partial.rename(path)

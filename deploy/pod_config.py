@@ -26,7 +26,9 @@ def properties(text: str) -> dict[str, str]:
 
 def merge_properties(base: str, overrides: str) -> str:
     """BASE with the key=value lines of the OVERRIDES file (the pod's command)."""
-    return merge_settings(base, properties(overrides), "# --- Kubernetes pod overrides (deploy/pod-config/pod.properties)")
+    return merge_settings(
+        base, properties(overrides), "# --- Kubernetes pod overrides (deploy/pod-config/pod.properties)"
+    )
 
 
 def merge_settings(base: str, replacing: dict[str, str], added_heading: str) -> str:

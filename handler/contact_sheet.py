@@ -13,8 +13,15 @@ import numpy as np  # noqa: E402
 
 
 def write_contact_sheet(
-    path: Path, frames: list[np.ndarray], overlays: list[np.ndarray], timestamps_s: list[float],
-    frame_scores: list[float], saliency: list[float], probability: float, threshold: float, title: str,
+    path: Path,
+    frames: list[np.ndarray],
+    overlays: list[np.ndarray],
+    timestamps_s: list[float],
+    frame_scores: list[float],
+    saliency: list[float],
+    probability: float,
+    threshold: float,
+    title: str,
 ) -> Path:
     count = len(frames)
     figure = plt.figure(figsize=(max(8.0, 1.1 * count), 4.6), dpi=100)

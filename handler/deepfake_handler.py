@@ -39,10 +39,16 @@ class DeepfakeHandler(BaseHandler):
         self.settings = read_settings(context.model_name)
         torch.set_num_threads(self.settings.threads(available_cores()))
         # threads fixed by DEEPFAKE_TORCH_THREADS stay fixed; else they follow the busy workers
-        self.core_share = None if self.settings.torch_threads else CoreShare(available_cores(), sibling_marks_prefix(context.model_name))
+        self.core_share = (
+            None
+            if self.settings.torch_threads
+            else CoreShare(available_cores(), sibling_marks_prefix(context.model_name))
+        )
         gpu_id = context.system_properties.get("gpu_id")
         self.device = torch.device(f"cuda:{gpu_id}" if torch.cuda.is_available() and gpu_id is not None else "cpu")
-        self.model_pt_path = os.path.join(context.system_properties["model_dir"], self.manifest["model"]["serializedFile"])
+        self.model_pt_path = os.path.join(
+            context.system_properties["model_dir"], self.manifest["model"]["serializedFile"]
+        )
         checkpoint = read_checkpoint(self.model_pt_path)
         self.model, self.config = build_from_checkpoint(checkpoint)
         self.model = self.model.to(self.device, memory_format=torch.channels_last).eval()
@@ -52,7 +58,9 @@ class DeepfakeHandler(BaseHandler):
         self.model_info = model_summary(context.model_name, self.checkpoint_meta, self.config)
         self._warm_up()
         self.initialized = True
-        logger.info("deepfake handler ready: %s, %d torch threads, bf16 %s", self.model_info, torch.get_num_threads(), self.bf16)
+        logger.info(
+            "deepfake handler ready: %s, %d torch threads, bf16 %s", self.model_info, torch.get_num_threads(), self.bf16
+        )
 
     def _warm_up(self) -> None:
         """Forwards at the served shape and at each thread count a batch may get, so the first real
@@ -62,7 +70,13 @@ class DeepfakeHandler(BaseHandler):
         for threads in sorted(thread_counts, reverse=True):
             torch.set_num_threads(threads)
             for _ in range(2):  # the second pass still found slower kernels in the first request
-                score_clips(self.model, [torch.zeros(self.config.num_frames, 3, size, size)], self.settings.chunk_frames, self.device, self.bf16)
+                score_clips(
+                    self.model,
+                    [torch.zeros(self.config.num_frames, 3, size, size)],
+                    self.settings.chunk_frames,
+                    self.device,
+                    self.bf16,
+                )
 
     def handle(self, data, context):
         """BaseHandler's lifecycle; the batch counts as busy for the sibling workers (core_share.py)."""
@@ -79,7 +93,9 @@ class DeepfakeHandler(BaseHandler):
         state = RequestState(explain=self.context.get_request_header(index, "explain") == "True")
         started = time.perf_counter()
         try:
-            content_types = {name: (self.context.get_request_header(index, name) or {}).get("content-type") for name in fields}
+            content_types = {
+                name: (self.context.get_request_header(index, name) or {}).get("content-type") for name in fields
+            }
             payload = parse_request(fields, content_types, self.settings.max_json_frames)
             if isinstance(payload, DescribePayload):
                 state.describe = True
@@ -104,7 +120,9 @@ class DeepfakeHandler(BaseHandler):
             torch.set_num_threads(self.core_share.threads_now())
         scorable = [state for state in states if state.clip is not None]
         started = time.perf_counter()
-        scores = score_clips(self.model, [state.clip for state in scorable], self.settings.chunk_frames, self.device, self.bf16)
+        scores = score_clips(
+            self.model, [state.clip for state in scorable], self.settings.chunk_frames, self.device, self.bf16
+        )
         self.batch_inference_s = time.perf_counter() - started
         if scorable:
             ServingMetrics(self.context.metrics, self.context.model_name).inferred(self.batch_inference_s)

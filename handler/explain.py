@@ -43,8 +43,14 @@ def explain_video(video: Path, checkpoint: Path, out: Path) -> dict:
         (out / f"frame_{slot:02d}.png").write_bytes(base64.b64decode(frame.pop("heatmap_png")))
     thumbnails = [thumbnail(frame, OVERLAY_SIDE) for frame in sampled.frames]
     write_contact_sheet(
-        out / "contact_sheet.png", thumbnails, overlays, sampled.timestamps_s, score.frame_probabilities,
-        answer["explanation"]["temporal_saliency"], score.probability, float(meta["threshold"]),
+        out / "contact_sheet.png",
+        thumbnails,
+        overlays,
+        sampled.timestamps_s,
+        score.frame_probabilities,
+        answer["explanation"]["temporal_saliency"],
+        score.probability,
+        float(meta["threshold"]),
         f"{video.name}: {answer['label']} (P(fake) {score.probability:.3f}), model {meta['version']}",
     )
     (out / "explanation.json").write_text(json.dumps(answer, indent=1))
@@ -63,8 +69,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     top = ", ".join(f"{answer['frames']['timestamps_s'][slot]:.1f}s" for slot in answer["explanation"]["top_frames"])
-    print(f"{args.video.name}: {answer['label']} P(fake)={answer['probability']:.3f}; most decisive frames at {top or '-'}")
-    print(f"wrote {args.out}/contact_sheet.png, frame_00..{len(answer['frames']['indices']) - 1:02d}.png, explanation.json")
+    print(
+        f"{args.video.name}: {answer['label']} P(fake)={answer['probability']:.3f}; most decisive frames at {top or '-'}"
+    )
+    print(
+        f"wrote {args.out}/contact_sheet.png, frame_00..{len(answer['frames']['indices']) - 1:02d}.png, explanation.json"
+    )
     return 0
 
 

@@ -24,14 +24,20 @@ def cam_regions(frames: list[np.ndarray], faces: list[dict] | None) -> list[list
     return [[0, 0, frame.shape[1], frame.shape[0]] for frame in frames]
 
 
-def clip_overlays(frames: list[np.ndarray], cams: torch.Tensor, faces: list[dict] | None, max_side: int = OVERLAY_MAX_SIDE) -> list[np.ndarray]:
+def clip_overlays(
+    frames: list[np.ndarray], cams: torch.Tensor, faces: list[dict] | None, max_side: int = OVERLAY_MAX_SIDE
+) -> list[np.ndarray]:
     """One heatmap overlay per frame, on one colour scale for the whole clip."""
     grids, cam_max = cams.numpy(), float(cams.max())
     return [heatmap_overlay(f, g, cam_max, max_side, r) for f, g, r in zip(frames, grids, cam_regions(frames, faces))]
 
 
 def explanation(
-    sampled: SampledFrames, score: ClipScore, cams: torch.Tensor, faces: list[dict] | None = None, overlays: list[np.ndarray] | None = None
+    sampled: SampledFrames,
+    score: ClipScore,
+    cams: torch.Tensor,
+    faces: list[dict] | None = None,
+    overlays: list[np.ndarray] | None = None,
 ) -> dict:
     """`faces`: per frame, for face-crop models, the crop each CAM belongs to (`box`, frame pixels).
     `overlays`: the pictures, when the caller made them at another size (clip_overlays)."""

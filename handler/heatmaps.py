@@ -23,7 +23,11 @@ def thumbnail(frame: np.ndarray, max_side: int = OVERLAY_MAX_SIDE) -> np.ndarray
 
 
 def heatmap_overlay(
-    frame: np.ndarray, cam: np.ndarray, cam_max: float, max_side: int = OVERLAY_MAX_SIDE, region: Sequence[int] | None = None
+    frame: np.ndarray,
+    cam: np.ndarray,
+    cam_max: float,
+    max_side: int = OVERLAY_MAX_SIDE,
+    region: Sequence[int] | None = None,
 ) -> np.ndarray:
     """RGB frame (H, W, 3) + CAM (h, w) -> RGB overlay at the frame's aspect ratio.
 
@@ -33,7 +37,9 @@ def heatmap_overlay(
     by a clip's frames so they compare.
     """
     small = thumbnail(frame, max_side)
-    x0, y0, x1, y1 = _thumbnail_box(region or (0, 0, frame.shape[1], frame.shape[0]), small.shape[1] / frame.shape[1], small.shape[:2])
+    x0, y0, x1, y1 = _thumbnail_box(
+        region or (0, 0, frame.shape[1], frame.shape[0]), small.shape[1] / frame.shape[1], small.shape[:2]
+    )
     scaled = np.clip(cam / cam_max, 0.0, 1.0) if cam_max > 0 else np.zeros_like(cam)
     heat = cv2.resize(scaled.astype(np.float32), (x1 - x0, y1 - y0), interpolation=cv2.INTER_LINEAR)
     colours = cv2.cvtColor(cv2.applyColorMap(np.uint8(heat * 255), cv2.COLORMAP_JET), cv2.COLOR_BGR2RGB)
@@ -46,7 +52,12 @@ def _thumbnail_box(region: Sequence[int], scale: float, shape: tuple[int, int]) 
     """Frame-pixel (x, y, w, h) -> thumbnail corners (x0, y0, x1, y1), at least one pixel."""
     x, y, width, height = region
     x0, y0 = min(round(x * scale), shape[1] - 1), min(round(y * scale), shape[0] - 1)
-    return x0, y0, max(x0 + 1, min(round((x + width) * scale), shape[1])), max(y0 + 1, min(round((y + height) * scale), shape[0]))
+    return (
+        x0,
+        y0,
+        max(x0 + 1, min(round((x + width) * scale), shape[1])),
+        max(y0 + 1, min(round((y + height) * scale), shape[0])),
+    )
 
 
 def png_bytes(image: np.ndarray) -> bytes:

@@ -125,7 +125,9 @@ def sample_payload(payload: VideoPayload | FramesPayload, count: int, limits: Sa
     """Decode and sample through `model.frames`, the one implementation training uses too."""
     if isinstance(payload, VideoPayload):
         return sample_clip(payload.data, count, limits)
-    return sample_images([_decode_frame(data, index, limits) for index, data in enumerate(payload.images)], count, payload.fps)
+    return sample_images(
+        [_decode_frame(data, index, limits) for index, data in enumerate(payload.images)], count, payload.fps
+    )
 
 
 def _decode_frame(data: bytes, index: int, limits: SamplingLimits):

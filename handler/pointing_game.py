@@ -33,7 +33,9 @@ def frame_pointing(cam: np.ndarray, mask: np.ndarray) -> tuple[float, float, boo
     inside = mask > MASK_THRESHOLD
     if not inside.any():
         return None
-    heat = np.clip(cv2.resize(cam.astype(np.float32), (mask.shape[1], mask.shape[0]), interpolation=cv2.INTER_LINEAR), 0, None)
+    heat = np.clip(
+        cv2.resize(cam.astype(np.float32), (mask.shape[1], mask.shape[0]), interpolation=cv2.INTER_LINEAR), 0, None
+    )
     total = float(heat.sum())
     if total <= 0:
         return None
@@ -41,14 +43,18 @@ def frame_pointing(cam: np.ndarray, mask: np.ndarray) -> tuple[float, float, boo
     return float(heat[inside].sum()) / total, float(inside.mean()), bool(inside[peak])
 
 
-def video_pointing(detector: DeepfakeDetector, config: ModelConfig, video: Path, masks: np.ndarray) -> list[tuple[float, float, bool]]:
+def video_pointing(
+    detector: DeepfakeDetector, config: ModelConfig, video: Path, masks: np.ndarray
+) -> list[tuple[float, float, bool]]:
     sampled = sample_clip(video.read_bytes(), config.num_frames)
     cams = clip_gradcam(detector, preprocess_frames(sampled.frames, config)).numpy()
     results = (frame_pointing(cam, masks[min(index, len(masks) - 1)]) for cam, index in zip(cams, sampled.indices))
     return [result for result in results if result is not None]
 
 
-def pointing_game(detector: DeepfakeDetector, config: ModelConfig, data_dir: Path, max_videos: int | None = None) -> dict:
+def pointing_game(
+    detector: DeepfakeDetector, config: ModelConfig, data_dir: Path, max_videos: int | None = None
+) -> dict:
     fakes = sorted((data_dir / "fake").glob("*.mp4"))[:max_videos]
     results = []
     for video in fakes:

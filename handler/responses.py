@@ -31,7 +31,12 @@ def model_description(name: str, checkpoint_meta: dict, config: ModelConfig) -> 
 
 
 def prediction(
-    sampled: SampledFrames, score: ClipScore, threshold: float, model: dict, timing_ms: dict, faces: list[dict] | None = None
+    sampled: SampledFrames,
+    score: ClipScore,
+    threshold: float,
+    model: dict,
+    timing_ms: dict,
+    faces: list[dict] | None = None,
 ) -> dict:
     """`faces`: per frame, for face-crop models, the region the network saw and whether it was a face."""
     probability = round(score.probability, DECIMALS)

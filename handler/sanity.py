@@ -54,9 +54,15 @@ def randomisation_test(detector: DeepfakeDetector, clips: list[torch.Tensor], se
     rhos = [
         rho
         for clip in clips
-        for rho in frame_rank_correlations(clip_gradcam(detector, clip, relu=False), clip_gradcam(random_detector, clip, relu=False))
+        for rho in frame_rank_correlations(
+            clip_gradcam(detector, clip, relu=False), clip_gradcam(random_detector, clip, relu=False)
+        )
     ]
-    return {"mean_spearman": float(np.mean(rhos)), "mean_abs_spearman": float(np.mean(np.abs(rhos))), "frames": len(rhos)}
+    return {
+        "mean_spearman": float(np.mean(rhos)),
+        "mean_abs_spearman": float(np.mean(np.abs(rhos))),
+        "frames": len(rhos),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         detector, config, _ = load_detector(args.checkpoint)
-        clips = [preprocess_frames(sample_clip(path.read_bytes(), config.num_frames).frames, config) for path in args.videos]
+        clips = [
+            preprocess_frames(sample_clip(path.read_bytes(), config.num_frames).frames, config) for path in args.videos
+        ]
     except (CheckpointError, VideoInputError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -36,11 +36,19 @@ VIDEO_SUFFIXES = frozenset(
 # Answers that say the server, not the file, is at fault (down, no READY worker, queue full, key or
 # model gone): stop, rather than record them for every remaining file. TorchServe's own error types
 # and the proxy's codes for them. A worker failing on a file (InternalServerException) is recorded.
-SERVER_DOWN_CODES = frozenset({
-    "ServiceUnavailableException", "service_unavailable", "no_ready_worker",
-    "torchserve_unavailable", "torchserve_unauthorized", "torchserve_connection_error",
-    "InvalidKeyException", "ModelNotFoundException", "model_not_found",
-})
+SERVER_DOWN_CODES = frozenset(
+    {
+        "ServiceUnavailableException",
+        "service_unavailable",
+        "no_ready_worker",
+        "torchserve_unavailable",
+        "torchserve_unauthorized",
+        "torchserve_connection_error",
+        "InvalidKeyException",
+        "ModelNotFoundException",
+        "model_not_found",
+    }
+)
 KEY_ENVIRONMENT = "TORCHSERVE_INFERENCE_KEY"  # the name the proxy reads too
 SHOWN_REFUSALS = 10
 
@@ -69,15 +77,23 @@ def target_of(args: argparse.Namespace) -> Target:
 def check_server(client: httpx.Client, target: Target, headers: dict[str, str]) -> dict:
     """The served model's description, or ScanError saying what is wrong before any file is sent."""
     try:
-        response = client.request(target.check_method, target.check_url, json=target.check_json, headers=headers, timeout=60)
+        response = client.request(
+            target.check_method, target.check_url, json=target.check_json, headers=headers, timeout=60
+        )
     except httpx.TransportError as error:
-        raise ScanError(f"cannot reach {target.name} at {target.check_url} ({error}): is it started? (`make serve`)") from None
+        raise ScanError(
+            f"cannot reach {target.name} at {target.check_url} ({error}): is it started? (`make serve`)"
+        ) from None
     answer = answer_of(response)
     if response.status_code != 200:
         hint = ""
         if answer.get("code") == "InvalidKeyException":
-            hint = f"; token auth is on: set {KEY_ENVIRONMENT} to the inference key of key_file.json, or use --proxy-url"
-        raise ScanError(f"{target.name} at {target.check_url} answered {response.status_code} {answer.get('code')}: {answer.get('error')}{hint}")
+            hint = (
+                f"; token auth is on: set {KEY_ENVIRONMENT} to the inference key of key_file.json, or use --proxy-url"
+            )
+        raise ScanError(
+            f"{target.name} at {target.check_url} answered {response.status_code} {answer.get('code')}: {answer.get('error')}{hint}"
+        )
     return answer.get("model", answer)  # TorchServe: {"model": {...}}; the proxy's /api/model is the description
 
 
@@ -96,6 +112,7 @@ def find_videos(folder: Path, every_file: bool, excluded: Path) -> list[Path]:
 @dataclass
 class Unsent:
     """A file that got no answer: not recorded, so the next run sends it again."""
+
     file: str
     reason: str
     server_down: bool
@@ -107,10 +124,17 @@ def send(client: httpx.Client, target: Target, headers: dict[str, str], path: Pa
     except OSError as error:  # the file itself: record it, like a refusal
         answer = {"file": str(path), "status": None, "error": str(error), "code": "unreadable_file"}
     except httpx.TransportError as error:
-        return Unsent(str(path), f"{type(error).__name__}: {error}", isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout)))
+        return Unsent(
+            str(path), f"{type(error).__name__}: {error}", isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout))
+        )
     if answer.get("code") in SERVER_DOWN_CODES:
         return Unsent(str(path), f"{answer['code']}: {answer.get('error')}", server_down=True)
-    return {"file": answer.pop("file"), "status": answer.pop("status"), "scanned_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), **answer}
+    return {
+        "file": answer.pop("file"),
+        "status": answer.pop("status"),
+        "scanned_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        **answer,
+    }
 
 
 def in_parallel(work: Callable[[Path], object], paths: list[Path], concurrency: int) -> Iterator[object]:
@@ -166,7 +190,9 @@ class Tally:
             self.counts["refused"] += 1
 
 
-def run(args: argparse.Namespace, target: Target, headers: dict[str, str], todo: list[Path], writer: ResultsWriter) -> Tally:
+def run(
+    args: argparse.Namespace, target: Target, headers: dict[str, str], todo: list[Path], writer: ResultsWriter
+) -> Tally:
     tally = Tally()
     progress = tqdm(total=len(todo), unit="video", file=sys.stderr, disable=args.no_progress)
     with progress, httpx.Client(timeout=httpx.Timeout(args.timeout, connect=10.0)) as client:
@@ -185,7 +211,9 @@ def run(args: argparse.Namespace, target: Target, headers: dict[str, str], todo:
 def summary(tally: Tally, out: Path, seconds: float) -> str:
     counts = ", ".join(f"{count} {name}" for name, count in sorted(tally.counts.items()))
     lines = [f"{tally.counts.total()} files in {seconds:.1f} s: {counts}; results in {out}"]
-    lines += [f"  refused {Path(r['file']).name}: {r.get('code')}: {r.get('error')}" for r in tally.refused[:SHOWN_REFUSALS]]
+    lines += [
+        f"  refused {Path(r['file']).name}: {r.get('code')}: {r.get('error')}" for r in tally.refused[:SHOWN_REFUSALS]
+    ]
     if len(tally.refused) > SHOWN_REFUSALS:
         lines.append(f"  ... and {len(tally.refused) - SHOWN_REFUSALS} more refused")
     if tally.refused:
@@ -206,12 +234,18 @@ def scan(args: argparse.Namespace) -> int:
     records = read_records(out)
     recorded = latest_status(records)
     todo = [path for path in videos if str(path) not in recorded or (args.retry_errors and recorded[str(path)] != 200)]
-    print(f"{len(videos)} files under {args.folder}: {len(videos) - len(todo)} already in {out}, {len(todo)} to scan", flush=True)
+    print(
+        f"{len(videos)} files under {args.folder}: {len(videos) - len(todo)} already in {out}, {len(todo)} to scan",
+        flush=True,
+    )
     if not todo:
         return 0
     with httpx.Client(timeout=60) as client:
         model = check_server(client, target, headers)
-    print(f"model {model.get('name', args.model)} {model.get('version', '?')} via {target.name} at {target.predict_url}", flush=True)
+    print(
+        f"model {model.get('name', args.model)} {model.get('version', '?')} via {target.name} at {target.predict_url}",
+        flush=True,
+    )
     retried = {str(path) for path in todo} & set(recorded)
     if retried:  # one record per file: drop the old refusals that are sent again
         rewrite(out, [record for record in records if record["file"] not in retried])
@@ -227,14 +261,25 @@ def scan(args: argparse.Namespace) -> int:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m handler.client scan", description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", type=Path, help="folder to walk (recursively)")
-    parser.add_argument("--out", type=Path, default=Path("scan_results.csv"), help="results file, .csv or .jsonl (default scan_results.csv)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("scan_results.csv"),
+        help="results file, .csv or .jsonl (default scan_results.csv)",
+    )
     server = parser.add_mutually_exclusive_group()
     server.add_argument("--url", default=DEFAULT_URL, help=f"TorchServe inference address (default {DEFAULT_URL})")
-    server.add_argument("--proxy-url", help="go through the proxy instead, e.g. http://127.0.0.1:8000 (posts to /api/predict)")
+    server.add_argument(
+        "--proxy-url", help="go through the proxy instead, e.g. http://127.0.0.1:8000 (posts to /api/predict)"
+    )
     parser.add_argument("--model", default="deepfake", help="model name on TorchServe")
-    parser.add_argument("--concurrency", type=int, default=4, help="requests in flight (default 4: the server batches them)")
+    parser.add_argument(
+        "--concurrency", type=int, default=4, help="requests in flight (default 4: the server batches them)"
+    )
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for one answer")
-    parser.add_argument("--all-files", action="store_true", help="send every file, not only video extensions (the server judges)")
+    parser.add_argument(
+        "--all-files", action="store_true", help="send every file, not only video extensions (the server judges)"
+    )
     parser.add_argument("--retry-errors", action="store_true", help="send again the files recorded with an error")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     return parser.parse_args(argv)

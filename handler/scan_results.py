@@ -14,8 +14,20 @@ import os
 from pathlib import Path
 
 CSV_COLUMNS = (
-    "file", "status", "label", "probability", "confidence", "threshold", "frames",
-    "duration_s", "width", "height", "model_version", "code", "error", "scanned_at",
+    "file",
+    "status",
+    "label",
+    "probability",
+    "confidence",
+    "threshold",
+    "frames",
+    "duration_s",
+    "width",
+    "height",
+    "model_version",
+    "code",
+    "error",
+    "scanned_at",
 )
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
@@ -33,7 +45,9 @@ def output_format(path: Path) -> str:
 
 def csv_row(record: dict) -> dict:
     """A record (the server's answer plus file/status/scanned_at) flattened to CSV_COLUMNS."""
-    video, frames, model = (record.get(key) if isinstance(record.get(key), dict) else {} for key in ("video", "frames", "model"))
+    video, frames, model = (
+        record.get(key) if isinstance(record.get(key), dict) else {} for key in ("video", "frames", "model")
+    )
     refused = record.get("status") != 200
     nested = {
         "frames": frames.get("count"),
@@ -77,7 +91,9 @@ def read_csv(path: Path, text: str) -> list[dict]:
         return []
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if tuple(reader.fieldnames or ()) != CSV_COLUMNS:
-        raise ResultsError(f"{path} has the columns {reader.fieldnames}, not a scan's {list(CSV_COLUMNS)}: choose another --out")
+        raise ResultsError(
+            f"{path} has the columns {reader.fieldnames}, not a scan's {list(CSV_COLUMNS)}: choose another --out"
+        )
     return [{**row, "status": int(row["status"]) if row["status"].isdigit() else None} for row in reader]
 
 
@@ -93,7 +109,9 @@ def rewrite(path: Path, records: list[dict]) -> None:
         if output_format(path) == "csv":
             writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS, lineterminator="\n")
             writer.writeheader()
-            writer.writerows({**record, "status": "" if record["status"] is None else record["status"]} for record in records)
+            writer.writerows(
+                {**record, "status": "" if record["status"] is None else record["status"]} for record in records
+            )
         else:
             stream.writelines(json.dumps(record) + "\n" for record in records)
     os.replace(temporary, path)
@@ -108,7 +126,9 @@ class ResultsWriter:
         complete_bytes = len(complete_text(path).encode("utf-8"))
         self.stream = path.open("a", encoding="utf-8", newline="")
         self.stream.truncate(complete_bytes)  # drop a record cut short by a kill
-        self.csv = csv.DictWriter(self.stream, fieldnames=CSV_COLUMNS, lineterminator="\n") if self.format == "csv" else None
+        self.csv = (
+            csv.DictWriter(self.stream, fieldnames=CSV_COLUMNS, lineterminator="\n") if self.format == "csv" else None
+        )
         if self.csv and complete_bytes == 0:
             self.csv.writeheader()
 

@@ -39,8 +39,7 @@ class ModelConfig:
         unknown = set(values) - known
         if missing or unknown:
             raise ValueError(
-                f"model config does not match this code: missing {sorted(missing)}, "
-                f"unknown {sorted(unknown)}"
+                f"model config does not match this code: missing {sorted(missing)}, unknown {sorted(unknown)}"
             )
         if values["arch"] not in SUPPORTED_ARCHS:
             raise ValueError(f"unsupported architecture {values['arch']!r}; supported: {SUPPORTED_ARCHS}")

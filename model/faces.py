@@ -63,7 +63,11 @@ class FaceCrop:
     score: float | None = None
 
     def to_dict(self) -> dict:
-        return {"found": self.found, "box": list(self.region), "score": None if self.score is None else round(self.score, 4)}
+        return {
+            "found": self.found,
+            "box": list(self.region),
+            "score": None if self.score is None else round(self.score, 4),
+        }
 
 
 @functools.lru_cache(maxsize=1)
@@ -154,7 +158,9 @@ def smooth_boxes(boxes: Sequence[FaceBox | None]) -> list[FaceBox | None]:
     return smoothed
 
 
-def square_region(box: FaceBox, frame_width: int, frame_height: int, margin: float = FACE_MARGIN) -> tuple[int, int, int, int]:
+def square_region(
+    box: FaceBox, frame_width: int, frame_height: int, margin: float = FACE_MARGIN
+) -> tuple[int, int, int, int]:
     """A square `margin` times the face's longer side, centred on it, moved (not cut) to fit the
     frame: every pixel is real and the aspect ratio is kept, so the resize does not distort."""
     side = min(round(margin * max(box.width, box.height)), frame_width, frame_height)

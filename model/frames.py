@@ -338,7 +338,9 @@ def _first_frame_at_or_after(frames: Iterator, target: int, deadline: DecodeDead
     return None
 
 
-def _assemble(decoded: list[tuple[int, np.ndarray]], wanted: list[int], timeline: _Timeline, stream_size) -> SampledFrames:
+def _assemble(
+    decoded: list[tuple[int, np.ndarray]], wanted: list[int], timeline: _Timeline, stream_size
+) -> SampledFrames:
     """T frames even if the tail could not be decoded (the last good frame repeats)."""
     while len(decoded) < len(wanted):
         decoded.append(decoded[-1])

@@ -55,6 +55,5 @@ def load_backbone_weights(backbone: nn.Module, source: str | Path) -> None:
     unexpected_or_missing = list(result.missing_keys) + list(result.unexpected_keys)
     if unexpected_or_missing:
         raise PretrainedWeightsError(
-            f"{source} is not a torchvision resnet18 state_dict (mismatched keys: "
-            f"{unexpected_or_missing[:5]}...)"
+            f"{source} is not a torchvision resnet18 state_dict (mismatched keys: {unexpected_or_missing[:5]}...)"
         )

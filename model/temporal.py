@@ -33,7 +33,9 @@ class TemporalConvNet(nn.Module):
         super().__init__()
         self.blocks = nn.ModuleList(
             nn.Sequential(
-                nn.Conv1d(feature_dim, hidden, kernel_size=3, padding=dilation, dilation=dilation, padding_mode="replicate"),
+                nn.Conv1d(
+                    feature_dim, hidden, kernel_size=3, padding=dilation, dilation=dilation, padding_mode="replicate"
+                ),
                 nn.ReLU(inplace=True),
                 nn.Dropout(dropout),
                 nn.Conv1d(hidden, feature_dim, kernel_size=1),
@@ -67,7 +69,15 @@ class TemporalTransformer(nn.Module):
     """A 2-layer Transformer encoder (pre-norm) over the frames with learned positions, then the
     mean over time."""
 
-    def __init__(self, feature_dim: int, num_frames: int, layers: int = 2, heads: int = 8, feedforward: int = 1024, dropout: float = 0.1):
+    def __init__(
+        self,
+        feature_dim: int,
+        num_frames: int,
+        layers: int = 2,
+        heads: int = 8,
+        feedforward: int = 1024,
+        dropout: float = 0.1,
+    ):
         super().__init__()
         self.num_frames = num_frames
         self.positions = nn.Parameter(torch.zeros(1, num_frames, feature_dim))

@@ -19,7 +19,9 @@ def origin_rules(origins: Iterable[str]) -> tuple[list[str], str | None]:
     exact, patterns = [], []
     for origin in origins:
         if origin == "*":
-            raise ValueError("CORS origin '*' is refused: list the extension origins (chrome-extension://<id> or chrome-extension://*)")
+            raise ValueError(
+                "CORS origin '*' is refused: list the extension origins (chrome-extension://<id> or chrome-extension://*)"
+            )
         scheme, separator, rest = origin.partition("://")
         if not separator or not rest:
             raise ValueError(f"CORS origin {origin!r} must look like scheme://host")
@@ -39,7 +41,9 @@ class JsonCorsMiddleware(CORSMiddleware):
         if response.status_code == 200:
             return response
         reason = response.body.decode("utf-8", "replace")
-        return JSONResponse({"error": reason, "code": "cors_refused"}, status_code=response.status_code, headers={"Vary": "Origin"})
+        return JSONResponse(
+            {"error": reason, "code": "cors_refused"}, status_code=response.status_code, headers={"Vary": "Origin"}
+        )
 
 
 def install_cors(app: FastAPI, origins: Iterable[str]) -> None:

@@ -73,7 +73,9 @@ async def api_error_handler(request: Request, error: ApiError) -> JSONResponse:
 
 def http_error_message(status: int, method: str, path: str, detail: str) -> str:
     if status == 404:
-        return f"no route {path}: the API is /api/health, /api/model, /api/predict, /api/explain (schema at /openapi.json)"
+        return (
+            f"no route {path}: the API is /api/health, /api/model, /api/predict, /api/explain (schema at /openapi.json)"
+        )
     if status == 405:
         return f"{method} is not allowed on {path}"
     return detail

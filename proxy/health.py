@@ -65,11 +65,19 @@ def unavailable_part(model: str, checks: HealthChecks) -> tuple[str, str, str] |
         if state == "down":
             return name, "torchserve_unavailable", f"TorchServe {label} API is not reachable"
         if state == "unauthorized":
-            return name, "torchserve_unauthorized", f"TorchServe {label} API refused the proxy's key: check --key-file or the key variables"
+            return (
+                name,
+                "torchserve_unauthorized",
+                f"TorchServe {label} API refused the proxy's key: check --key-file or the key variables",
+            )
         if state == "error":
             return name, "torchserve_error", f"TorchServe {label} API answered with an error"
     if not checks.model_registered:
         return "model", "model_not_registered", f"model {model!r} is not registered in TorchServe"
     if checks.workers_ready == 0:
-        return "worker", "no_ready_worker", f"model {model!r} has no READY worker yet ({checks.workers_total} starting or failed)"
+        return (
+            "worker",
+            "no_ready_worker",
+            f"model {model!r} has no READY worker yet ({checks.workers_total} starting or failed)",
+        )
     return None

@@ -34,9 +34,17 @@ class HostGuard:
         if host_allowed(host_header, self.allowed_hosts):
             await self.app(scope, receive, send)
             return
-        body = json.dumps({
-            "error": f"Host {host_header!r} is not allowed; start the proxy with --allowed-hosts to add it",
-            "code": "host_not_allowed",
-        }).encode()
-        await send({"type": "http.response.start", "status": 400, "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        body = json.dumps(
+            {
+                "error": f"Host {host_header!r} is not allowed; start the proxy with --allowed-hosts to add it",
+                "code": "host_not_allowed",
+            }
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 400,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+            }
+        )
         await send({"type": "http.response.body", "body": body})

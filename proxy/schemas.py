@@ -29,7 +29,9 @@ class Health(BaseModel):
 
 class HealthDown(ErrorBody):
     status: Literal["unavailable"]
-    down: Literal["torchserve", "inference_api", "management_api", "model", "worker"] = Field(description="the part that is not ready")
+    down: Literal["torchserve", "inference_api", "management_api", "model", "worker"] = Field(
+        description="the part that is not ready"
+    )
     checks: HealthChecks
 
 
@@ -42,6 +44,7 @@ class Worker(BaseModel):
 
 class Serving(BaseModel):
     """TorchServe's own settings for the model (management API)."""
+
     model_version: str | None = None
     batch_size: int | None = None
     max_batch_delay_ms: int | None = None
@@ -55,6 +58,7 @@ class ModelInfo(BaseModel):
     """The checkpoint's metadata as the handler describes it, plus TorchServe's serving settings.
 
     Extra checkpoint fields the handler adds are passed through."""
+
     model_config = ConfigDict(extra="allow", protected_namespaces=())
     name: str
     version: str | None = None
@@ -71,7 +75,12 @@ class ModelInfo(BaseModel):
 def serving_from_description(description: dict[str, Any]) -> Serving:
     """One entry of TorchServe's `GET /models/<name>` answer -> Serving."""
     workers = [
-        Worker(id=str(worker.get("id", "")), status=str(worker.get("status", "")), pid=worker.get("pid"), start_time=worker.get("startTime"))
+        Worker(
+            id=str(worker.get("id", "")),
+            status=str(worker.get("status", "")),
+            pid=worker.get("pid"),
+            start_time=worker.get("startTime"),
+        )
         for worker in description.get("workers") or []
     ]
     return Serving(

@@ -47,8 +47,14 @@ OPTIONS: dict[str, tuple[str, str]] = {
     "key_file": ("TORCHSERVE_KEY_FILE", "TorchServe's key_file.json (token auth); missing file = no key sent"),
     "inference_key": ("TORCHSERVE_INFERENCE_KEY", "TorchServe inference key (overrides the key file)"),
     "management_key": ("TORCHSERVE_MANAGEMENT_KEY", "TorchServe management key (overrides the key file)"),
-    "cors_origins": ("PROXY_CORS_ORIGINS", "comma-separated allowed browser origins; chrome-extension://* = any extension"),
-    "allowed_hosts": ("PROXY_ALLOWED_HOSTS", "comma-separated Host header values accepted; * = any (DNS-rebinding guard)"),
+    "cors_origins": (
+        "PROXY_CORS_ORIGINS",
+        "comma-separated allowed browser origins; chrome-extension://* = any extension",
+    ),
+    "allowed_hosts": (
+        "PROXY_ALLOWED_HOSTS",
+        "comma-separated Host header values accepted; * = any (DNS-rebinding guard)",
+    ),
     "log_level": ("PROXY_LOG_LEVEL", "uvicorn log level"),
 }
 
@@ -59,7 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="HTTP gateway mapping TorchServe's deepfake model to /api/* plus an upload page.",
     )
     for name, (env_name, help_text) in OPTIONS.items():
-        parser.add_argument("--" + name.replace("_", "-"), dest=name, default=None, help=f"{help_text} [env {env_name}]")
+        parser.add_argument(
+            "--" + name.replace("_", "-"), dest=name, default=None, help=f"{help_text} [env {env_name}]"
+        )
     return parser
 
 

@@ -32,9 +32,13 @@ def transport_errors_as_api_errors(api_name: str, url: str, timeout_s: float) ->
     except (httpx.ConnectError, httpx.ConnectTimeout):
         raise ApiError(503, "torchserve_unavailable", f"TorchServe {api_name} API at {url} is not reachable") from None
     except httpx.TimeoutException:
-        raise ApiError(504, "torchserve_timeout", f"TorchServe {api_name} API did not answer within {timeout_s:g} s") from None
+        raise ApiError(
+            504, "torchserve_timeout", f"TorchServe {api_name} API did not answer within {timeout_s:g} s"
+        ) from None
     except httpx.TransportError as error:
-        raise ApiError(502, "torchserve_connection_error", f"TorchServe {api_name} API connection failed: {type(error).__name__}") from None
+        raise ApiError(
+            502, "torchserve_connection_error", f"TorchServe {api_name} API connection failed: {type(error).__name__}"
+        ) from None
 
 
 def refused_key(response: httpx.Response) -> bool:
@@ -65,9 +69,19 @@ class TorchServe:
 
     async def infer(self, kind: str, body: AsyncIterable[bytes], headers: dict[str, str]) -> httpx.Response:
         """kind is 'predictions' or 'explanations'; body is streamed, never buffered here."""
-        return await self.call("inference", "POST", f"/{kind}/{self.settings.model_name}", content=body, headers=headers)
+        return await self.call(
+            "inference", "POST", f"/{kind}/{self.settings.model_name}", content=body, headers=headers
+        )
 
-    async def call(self, api_name: str, method: str, path: str, timeout: float | None = None, headers: dict[str, str] | None = None, **request: Any) -> httpx.Response:
+    async def call(
+        self,
+        api_name: str,
+        method: str,
+        path: str,
+        timeout: float | None = None,
+        headers: dict[str, str] | None = None,
+        **request: Any,
+    ) -> httpx.Response:
         base = self.settings.inference_url if api_name == "inference" else self.settings.management_url
         keys = self.keys.current()
         key = keys.inference if api_name == "inference" else keys.management
@@ -82,5 +96,9 @@ class TorchServe:
             )
         if refused_key(response):
             # The client cannot fix this, and TorchServe's text would suggest the client's token is wrong.
-            raise ApiError(502, "torchserve_unauthorized", f"TorchServe {api_name} API refused the proxy's key: check --key-file or the key variables")
+            raise ApiError(
+                502,
+                "torchserve_unauthorized",
+                f"TorchServe {api_name} API refused the proxy's key: check --key-file or the key variables",
+            )
         return response

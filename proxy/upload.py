@@ -41,7 +41,12 @@ def declared_length(headers: Mapping[str, str], limit: int) -> int | None:
 
 
 def too_large(limit: int) -> ApiError:
-    return ApiError(413, "payload_too_large", f"the upload is larger than the limit of {limit / (1024 * 1024):g} MiB", limit_bytes=limit)
+    return ApiError(
+        413,
+        "payload_too_large",
+        f"the upload is larger than the limit of {limit / (1024 * 1024):g} MiB",
+        limit_bytes=limit,
+    )
 
 
 async def limited(chunks: AsyncIterable[bytes], limit: int) -> AsyncIterator[bytes]:

@@ -64,7 +64,9 @@ def make_batch(
         if video.item.group not in views:
             views[video.item.group] = _draw_view(frames.shape, plan, rng)
             if plan.pair_guided and 0 < plan.crop < min(frames.shape[1:3]):
-                views[video.item.group] = _guide_crop(views[video.item.group], videos, indices, video.item.group, plan.crop, rng)
+                views[video.item.group] = _guide_crop(
+                    views[video.item.group], videos, indices, video.item.group, plan.crop, rng
+                )
             if plan.augment:
                 degradations[video.item.group] = random_degradation(rng)
         view = views[video.item.group]
@@ -100,7 +102,9 @@ def _draw_view(shape: tuple, plan: BatchPlan, rng: np.random.Generator) -> View:
     return View(chosen, top, left, side, bool(plan.flip and rng.random() < 0.5))
 
 
-def _guide_crop(view: View, videos: Sequence[CachedVideo], indices: list[int], group: str, crop: int, rng: np.random.Generator) -> View:
+def _guide_crop(
+    view: View, videos: Sequence[CachedVideo], indices: list[int], group: str, crop: int, rng: np.random.Generator
+) -> View:
     """Move the crop onto where the group's fake differs most from its real (same frames: the
     manipulated region), jittered so the region's boundary lands anywhere in the crop. A random
     crop on a paired dataset often shows the real and the fake identical pixels with opposite

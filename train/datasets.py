@@ -41,13 +41,20 @@ class VideoItem:
     split: str | None = None  # "test" when the dataset fixes it (Celeb-DF), else None
 
 
-def read_dataset(root: str | Path, layout: str = "auto", ffpp_quality: str | None = None) -> tuple[str, list[VideoItem]]:
+def read_dataset(
+    root: str | Path, layout: str = "auto", ffpp_quality: str | None = None
+) -> tuple[str, list[VideoItem]]:
     """(layout used, videos sorted by path). Raises DatasetError with what is wrong."""
     root = Path(root)
     if not root.is_dir():
         raise DatasetError(f"dataset folder not found: {root}")
     layout = detect_layout(root) if layout == "auto" else layout
-    readers = {"plain": read_plain, "ffpp": lambda r: read_ffpp(r, ffpp_quality), "celebdf": read_celebdf, "dfdc": read_dfdc}
+    readers = {
+        "plain": read_plain,
+        "ffpp": lambda r: read_ffpp(r, ffpp_quality),
+        "celebdf": read_celebdf,
+        "dfdc": read_dfdc,
+    }
     if layout not in readers:
         raise DatasetError(f"unknown layout {layout!r}; choose from auto, {', '.join(LAYOUTS)}")
     items = sorted(readers[layout](root), key=lambda item: str(item.path))
@@ -79,8 +86,7 @@ def _require_both_classes(items: list[VideoItem], root: Path, layout: str) -> No
     counts = Counter(item.label for item in items)
     if not counts[REAL] or not counts[FAKE]:
         raise DatasetError(
-            f"{root} ({layout} layout) holds {counts[REAL]} real and {counts[FAKE]} fake videos: "
-            "training needs both"
+            f"{root} ({layout} layout) holds {counts[REAL]} real and {counts[FAKE]} fake videos: training needs both"
         )
 
 
@@ -150,12 +156,14 @@ def read_celebdf(root: Path) -> list[VideoItem]:
             items.append(VideoItem(path, label, _celebdf_group(folder, path.stem), split))
     listed_missing = test_names - {item.path.relative_to(root).as_posix() for item in items}
     if listed_missing:
-        raise DatasetError(f"{CELEBDF_TEST_LIST} lists {len(listed_missing)} videos not found, e.g. {sorted(listed_missing)[0]}")
+        raise DatasetError(
+            f"{CELEBDF_TEST_LIST} lists {len(listed_missing)} videos not found, e.g. {sorted(listed_missing)[0]}"
+        )
     return items
 
 
 def _celebdf_group(folder: str, stem: str) -> str:
-    """"id0_id16_0000" (id16's face on id0's video 0000) belongs with real "id0_0000"."""
+    """ "id0_id16_0000" (id16's face on id0's video 0000) belongs with real "id0_0000"."""
     if folder == "Celeb-synthesis" and (match := re.fullmatch(r"(id\d+)_id\d+_(\d+)", stem)):
         return f"celebdf:{match[1]}_{match[2]}"
     return f"celebdf:{'youtube/' if folder == 'YouTube-real' else ''}{stem}"

@@ -44,16 +44,29 @@ def existing_data_matches(settings: SynthSettings) -> bool:
     if not manifest.is_file():
         return False
     written = json.loads(manifest.read_text())
-    wanted = {"seed": settings.seed, "strength": settings.strength, "videos": settings.videos, "size": settings.size, "clip_frames": settings.clip_frames, "fps": settings.fps}
+    wanted = {
+        "seed": settings.seed,
+        "strength": settings.strength,
+        "videos": settings.videos,
+        "size": settings.size,
+        "clip_frames": settings.clip_frames,
+        "fps": settings.fps,
+    }
     return all(written.get(key) == value for key, value in wanted.items())
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m train.demo", description="Build the synthetic demo data and train the demo model.")
+    parser = argparse.ArgumentParser(
+        prog="python -m train.demo", description="Build the synthetic demo data and train the demo model."
+    )
     parser.add_argument("--out", type=Path, default=Path("checkpoints/deepfake.pth"))
-    parser.add_argument("--data", type=Path, default=Path("data/synth"), help="where the synthetic clips go (default data/synth)")
+    parser.add_argument(
+        "--data", type=Path, default=Path("data/synth"), help="where the synthetic clips go (default data/synth)"
+    )
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--strength", type=float, default=DEMO_SYNTH["strength"], help="artifact strength of the synthetic fakes")
+    parser.add_argument(
+        "--strength", type=float, default=DEMO_SYNTH["strength"], help="artifact strength of the synthetic fakes"
+    )
     parser.add_argument("--threads", type=int, default=None, help="compute threads (default: the idle cores)")
     args = parser.parse_args(argv)
     started = time.monotonic()
@@ -64,10 +77,14 @@ def main(argv: list[str] | None = None) -> int:
     else:
         shutil.rmtree(cache_dir, ignore_errors=True)  # entries of replaced videos would never be read again
         generate_dataset(synth)
-    settings = TrainSettings(data=args.data, out=args.out, seed=args.seed, workers=2, cache_dir=cache_dir, threads=args.threads, **DEMO_TRAIN)
+    settings = TrainSettings(
+        data=args.data, out=args.out, seed=args.seed, workers=2, cache_dir=cache_dir, threads=args.threads, **DEMO_TRAIN
+    )
     result = run_training(settings)
     auc = result["metrics"]["validation"]["roc_auc"]
-    print(f"demo model: {args.out}, validation ROC-AUC {auc:.4f} on synthetic held-out clips, {time.monotonic() - started:.0f} s in all")
+    print(
+        f"demo model: {args.out}, validation ROC-AUC {auc:.4f} on synthetic held-out clips, {time.monotonic() - started:.0f} s in all"
+    )
     print(result["summary"]["notice"])
     return 0
 

@@ -110,7 +110,9 @@ def check_enough_batches(batch_count: int, ranks: Ranks) -> None:
         )
 
 
-def epoch_batches(videos: list, batch_size: int, rng: np.random.Generator, seed: int, epoch: int, ranks: Ranks) -> list[list[int]]:
+def epoch_batches(
+    videos: list, batch_size: int, rng: np.random.Generator, seed: int, epoch: int, ranks: Ranks
+) -> list[list[int]]:
     """This rank's batches for one epoch (indices into `videos`), whole pair groups each.
 
     With N processes every rank shuffles with the same (seed, epoch), then takes batches

@@ -88,7 +88,9 @@ def forward_clips(detector: DeepfakeDetector, clips: torch.Tensor) -> torch.Tens
     return detector.classify(features.view(batch, time_steps, -1)).clip_logits.float()
 
 
-def predict(detector: DeepfakeDetector, videos: list[CachedVideo], config: ModelConfig, bf16: bool, desc: str) -> np.ndarray:
+def predict(
+    detector: DeepfakeDetector, videos: list[CachedVideo], config: ModelConfig, bf16: bool, desc: str
+) -> np.ndarray:
     """P(fake) per video at the served shape (all cached frames, full image size)."""
     detector.eval()
     scores = []
@@ -160,7 +162,12 @@ class SettingsError(ValueError):
 
 
 def model_config(settings: TrainSettings) -> ModelConfig:
-    return ModelConfig(num_frames=settings.frames, image_size=settings.image_size, temporal=settings.temporal, face_crop=settings.face_crop)
+    return ModelConfig(
+        num_frames=settings.frames,
+        image_size=settings.image_size,
+        temporal=settings.temporal,
+        face_crop=settings.face_crop,
+    )
 
 
 def frames_per_step(settings: TrainSettings) -> int:
@@ -168,7 +175,9 @@ def frames_per_step(settings: TrainSettings) -> int:
     more clips); an order-aware encoder must see whole clips, in order, at the served length."""
     if settings.temporal != "mean":
         if settings.train_frames not in (None, settings.frames):
-            raise SettingsError(f"--temporal {settings.temporal} trains on whole clips: --train-frames must equal --frames ({settings.frames})")
+            raise SettingsError(
+                f"--temporal {settings.temporal} trains on whole clips: --train-frames must equal --frames ({settings.frames})"
+            )
         return settings.frames
     return settings.train_frames or 1
 
@@ -191,20 +200,33 @@ def prepare_data(settings: TrainSettings) -> PreparedData:
     for skipped_path, reason in cache.skipped:
         tqdm.write(f"skipped {skipped_path}: {reason}")
     cached = {str(v.item.path): v for v in cache.videos}
-    train, val, test = ([cached[str(i.path)] for i in part if str(i.path) in cached] for part in (splits.train, splits.val, splits.test))
+    train, val, test = (
+        [cached[str(i.path)] for i in part if str(i.path) in cached] for part in (splits.train, splits.val, splits.test)
+    )
     return PreparedData(layout, items, train, val, test, cache.skipped)
 
 
-def fit(detector: DeepfakeDetector, config: ModelConfig, data: PreparedData, settings: TrainSettings, started: float, ranks: distributed.Ranks | None = None) -> FitResult:
+def fit(
+    detector: DeepfakeDetector,
+    config: ModelConfig,
+    data: PreparedData,
+    settings: TrainSettings,
+    started: float,
+    ranks: distributed.Ranks | None = None,
+) -> FitResult:
     """Epochs of AdamW + BCE; validation every --eval-every epochs; the best ROC-AUC's weights kept.
     Under torchrun, `ranks` shares the batches out and rank 0 alone validates and decides."""
     ranks = ranks or distributed.Ranks()
     rng = distributed.augmentation_rng(settings.seed, ranks)
     bf16 = uses_bf16(settings.precision)
-    steps_per_epoch = distributed.steps_per_epoch(len(group_batches(data.train, settings.batch_size, np.random.default_rng(0))), ranks)
+    steps_per_epoch = distributed.steps_per_epoch(
+        len(group_batches(data.train, settings.batch_size, np.random.default_rng(0))), ranks
+    )
     total_steps = steps_per_epoch * settings.epochs
     optimizer = torch.optim.AdamW(detector.parameters(), lr=settings.lr, weight_decay=settings.weight_decay)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, _schedule(total_steps, warmup=min(50, total_steps // 10 + 1)))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, _schedule(total_steps, warmup=min(50, total_steps // 10 + 1))
+    )
     train_labels = video_labels(data.train)
     pos_weight = torch.tensor((train_labels == 0).sum() / max(1, (train_labels == 1).sum()), dtype=torch.float32)
     loss_fn = nn.BCEWithLogitsLoss(pos_weight=pos_weight)  # weighted: both classes count equally
@@ -215,9 +237,29 @@ def fit(detector: DeepfakeDetector, config: ModelConfig, data: PreparedData, set
     best_auc, evals_since_best = -1.0, 0
     train_forward = distributed.training_forward(detector, forward_clips, ranks)
     for epoch in range(1, settings.epochs + 1):
-        losses = _train_epoch(detector, train_forward, config, data.train, settings, optimizer, scheduler, loss_fn, bf16, rng, epoch, ranks)
-        row = {"epoch": epoch, "train_loss": distributed.mean_over_ranks(float(np.mean(losses)), ranks), "lr": scheduler.get_last_lr()[0], "seconds": round(time.monotonic() - started, 1)}
-        last = distributed.agree(epoch == settings.epochs or (deadline is not None and time.monotonic() > deadline), ranks)
+        losses = _train_epoch(
+            detector,
+            train_forward,
+            config,
+            data.train,
+            settings,
+            optimizer,
+            scheduler,
+            loss_fn,
+            bf16,
+            rng,
+            epoch,
+            ranks,
+        )
+        row = {
+            "epoch": epoch,
+            "train_loss": distributed.mean_over_ranks(float(np.mean(losses)), ranks),
+            "lr": scheduler.get_last_lr()[0],
+            "seconds": round(time.monotonic() - started, 1),
+        }
+        last = distributed.agree(
+            epoch == settings.epochs or (deadline is not None and time.monotonic() > deadline), ranks
+        )
         if ranks.is_main and (epoch % settings.eval_every == 0 or last):
             val_p = predict(detector, data.val, config, bf16, "validating")
             row["val_auc"], row["val_loss"] = roc_auc(val_labels, val_p), _bce(val_labels, val_p)
@@ -234,7 +276,9 @@ def fit(detector: DeepfakeDetector, config: ModelConfig, data: PreparedData, set
     return best
 
 
-def _train_epoch(detector, train_forward, config, train, settings, optimizer, scheduler, loss_fn, bf16, rng, epoch, ranks) -> list[float]:
+def _train_epoch(
+    detector, train_forward, config, train, settings, optimizer, scheduler, loss_fn, bf16, rng, epoch, ranks
+) -> list[float]:
     detector.train()
     plan = BatchPlan(train_frames=frames_per_step(settings), crop=settings.crop, augment=settings.augment)
     losses = []
@@ -279,7 +323,9 @@ def _train_and_report(settings: TrainSettings, threads: int, ranks: distributed.
         return {"checkpoint": None, "rank": ranks.rank}
     detector.load_state_dict(result.best_state)
     bf16 = uses_bf16(settings.precision)
-    evaluations = [Evaluation("validation", video_labels(data.val), result.val_probabilities, [str(v.item.path) for v in data.val])]
+    evaluations = [
+        Evaluation("validation", video_labels(data.val), result.val_probabilities, [str(v.item.path) for v in data.val])
+    ]
     if data.test:
         test_p = predict(detector, data.test, config, bf16, "testing")
         evaluations.append(Evaluation("test", video_labels(data.test), test_p, [str(v.item.path) for v in data.test]))
@@ -303,7 +349,10 @@ def _summary(settings: TrainSettings, data: PreparedData, result: FitResult, sec
         "layout": data.layout,
         "data_dir": str(settings.data),
         "videos": summarize(data.items),
-        "splits": {name: class_counts([v.item for v in part]) for name, part in (("train", data.train), ("validation", data.val), ("test", data.test))},
+        "splits": {
+            name: class_counts([v.item for v in part])
+            for name, part in (("train", data.train), ("validation", data.val), ("test", data.test))
+        },
         "skipped": [{"path": p, "reason": r} for p, r in data.skipped],
         "synthetic": synthetic,
         "best_epoch": result.best_epoch,
@@ -316,7 +365,17 @@ def _summary(settings: TrainSettings, data: PreparedData, result: FitResult, sec
 
 def _headline(figures: dict) -> dict:
     """What the checkpoint carries (the full report lives next to it)."""
-    keep = ("videos", "threshold", "accuracy", "precision", "recall", "f1", "roc_auc", "average_precision", "confusion_matrix")
+    keep = (
+        "videos",
+        "threshold",
+        "accuracy",
+        "precision",
+        "recall",
+        "f1",
+        "roc_auc",
+        "average_precision",
+        "confusion_matrix",
+    )
     return {key: figures[key] for key in keep}
 
 

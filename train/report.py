@@ -32,17 +32,28 @@ class Evaluation:
 
 def report_paths(checkpoint: Path) -> dict[str, Path]:
     stem = checkpoint.with_suffix("")
-    return {kind: Path(f"{stem}.{kind}") for kind in ("report.json", "report.txt", "roc.png", "pr.png", "confusion.png", "curves.png")}
+    return {
+        kind: Path(f"{stem}.{kind}")
+        for kind in ("report.json", "report.txt", "roc.png", "pr.png", "confusion.png", "curves.png")
+    }
 
 
-def write_report(checkpoint: Path, evaluations: list[Evaluation], history: list[dict], threshold: float, summary: dict) -> dict[str, Path]:
+def write_report(
+    checkpoint: Path, evaluations: list[Evaluation], history: list[dict], threshold: float, summary: dict
+) -> dict[str, Path]:
     paths = report_paths(checkpoint)
     document = {
         "checkpoint": checkpoint.name,
         **summary,
         **{e.name: e.metrics(threshold) for e in evaluations},
         "history": history,
-        "predictions": {e.name: [{"path": p, "label": int(l), "p_fake": round(float(q), 6)} for p, l, q in zip(e.paths, e.labels, e.probabilities)] for e in evaluations},
+        "predictions": {
+            e.name: [
+                {"path": p, "label": int(l), "p_fake": round(float(q), 6)}
+                for p, l, q in zip(e.paths, e.labels, e.probabilities)
+            ]
+            for e in evaluations
+        },
     }
     paths["report.json"].write_text(json.dumps(document, indent=1))
     paths["report.txt"].write_text(_readable(checkpoint, evaluations, history, threshold, summary))
@@ -53,7 +64,9 @@ def write_report(checkpoint: Path, evaluations: list[Evaluation], history: list[
     return paths
 
 
-def _readable(checkpoint: Path, evaluations: list[Evaluation], history: list[dict], threshold: float, summary: dict) -> str:
+def _readable(
+    checkpoint: Path, evaluations: list[Evaluation], history: list[dict], threshold: float, summary: dict
+) -> str:
     lines = [f"Training report for {checkpoint.name}", ""]
     if summary.get("notice"):
         lines += [summary["notice"], ""]
@@ -79,7 +92,9 @@ def _readable(checkpoint: Path, evaluations: list[Evaluation], history: list[dic
     if history:
         lines += ["", "epoch  train_loss  val_loss  val_auc"]
         for row in history:
-            lines.append(f"{row['epoch']:5d}  {row['train_loss']:10.4f}  {_fmt(row.get('val_loss'))}  {_fmt(row.get('val_auc'))}")
+            lines.append(
+                f"{row['epoch']:5d}  {row['train_loss']:10.4f}  {_fmt(row.get('val_loss'))}  {_fmt(row.get('val_auc'))}"
+            )
     return "\n".join(lines) + "\n"
 
 

@@ -38,7 +38,9 @@ class RobustnessError(ValueError):
     """The checkpoint does not say which data it was validated on, and no --data was given."""
 
 
-def training_settings(checkpoint_data: dict, data: Path | None, val_split: float | None, seed: int | None) -> TrainSettings:
+def training_settings(
+    checkpoint_data: dict, data: Path | None, val_split: float | None, seed: int | None
+) -> TrainSettings:
     """The run's TrainSettings as stored in the checkpoint, with the command line's overrides."""
     stored = dict(checkpoint_data.get("settings") or {})
     if data is None and "data" not in stored:
@@ -54,7 +56,9 @@ def training_settings(checkpoint_data: dict, data: Path | None, val_split: float
     return TrainSettings(**values)
 
 
-def predict_degraded(detector: DeepfakeDetector, videos: list[CachedVideo], config: ModelConfig, degradation: Degradation, bf16: bool) -> np.ndarray:
+def predict_degraded(
+    detector: DeepfakeDetector, videos: list[CachedVideo], config: ModelConfig, degradation: Degradation, bf16: bool
+) -> np.ndarray:
     """P(fake) per video after degrading its cached frames (written to a scratch cache, so the
     training loop's own `predict` scores them)."""
     with tempfile.TemporaryDirectory(prefix="robustness-") as scratch:
@@ -66,7 +70,14 @@ def predict_degraded(detector: DeepfakeDetector, videos: list[CachedVideo], conf
         return predict(detector, degraded, config, bf16, f"scoring {degradation.describe()}")
 
 
-def evaluate_levels(detector: DeepfakeDetector, config: ModelConfig, videos: list[CachedVideo], bf16: bool, threshold: float, levels: dict[str, Degradation] = LEVELS) -> dict:
+def evaluate_levels(
+    detector: DeepfakeDetector,
+    config: ModelConfig,
+    videos: list[CachedVideo],
+    bf16: bool,
+    threshold: float,
+    levels: dict[str, Degradation] = LEVELS,
+) -> dict:
     """Per level: what was done to the clips and the classification figures."""
     labels = video_labels(videos)
     results = {}
@@ -102,9 +113,14 @@ def run(checkpoint: Path, data: Path | None, val_split: float | None, seed: int 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m train.robustness", description="Validation ROC-AUC of a checkpoint per compression level (none / light / heavy).")
+    parser = argparse.ArgumentParser(
+        prog="python -m train.robustness",
+        description="Validation ROC-AUC of a checkpoint per compression level (none / light / heavy).",
+    )
     parser.add_argument("--checkpoint", type=Path, default=Path("checkpoints/deepfake.pth"))
-    parser.add_argument("--data", type=Path, default=None, help="dataset folder (default: the one the checkpoint was trained on)")
+    parser.add_argument(
+        "--data", type=Path, default=None, help="dataset folder (default: the one the checkpoint was trained on)"
+    )
     parser.add_argument("--val-split", type=float, default=None, help="default: the checkpoint's")
     parser.add_argument("--seed", type=int, default=None, help="split seed (default: the checkpoint's)")
     parser.add_argument("--threads", type=int, default=None, help="compute threads (default: the idle cores)")

@@ -17,13 +17,21 @@ VIDEO_BODY = {
     "requestBody": {
         "required": True,
         "content": {
-            "multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}, "required": ["file"]}},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "required": ["file"],
+                }
+            },
             "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
             "video/*": {"schema": {"type": "string", "format": "binary"}},
             "application/json": {
                 "schema": {
                     "type": "object",
-                    "properties": {"frames": {"type": "array", "items": {"type": "string", "description": "base64 JPEG or PNG"}}},
+                    "properties": {
+                        "frames": {"type": "array", "items": {"type": "string", "description": "base64 JPEG or PNG"}}
+                    },
                     "required": ["frames"],
                 }
             },
@@ -40,7 +48,9 @@ async def forward(kind: str, request: Request, torchserve: TorchServeDep, settin
     answer = await torchserve.infer(kind, limited(request.stream(), limit), headers)
     passed = {name: answer.headers[name] for name in PASSED_HEADERS if name in answer.headers}
     if not answer.is_success:
-        return JSONResponse(upstream_error_body(answer.status_code, answer.content), status_code=answer.status_code, headers=passed)
+        return JSONResponse(
+            upstream_error_body(answer.status_code, answer.content), status_code=answer.status_code, headers=passed
+        )
     media_type = answer.headers.get("content-type", "application/json")
     return Response(answer.content, status_code=answer.status_code, media_type=media_type, headers=passed)
 

@@ -21,7 +21,9 @@ router = APIRouter(tags=["model"])
     responses={502: {"model": ErrorBody}, 503: {"model": ErrorBody}, 504: {"model": ErrorBody}},
 )
 async def model(torchserve: TorchServeDep) -> ModelInfo:
-    serving = serving_from_description(registered_model(await torchserve.describe_model(), torchserve.settings.model_name))
+    serving = serving_from_description(
+        registered_model(await torchserve.describe_model(), torchserve.settings.model_name)
+    )
     if not any(worker.status == "READY" for worker in serving.workers):
         # Asking the handler now would wait in TorchServe's queue until a worker starts, or time out.
         raise ApiError(503, "no_ready_worker", f"model {torchserve.settings.model_name!r} has no READY worker yet")
@@ -29,14 +31,22 @@ async def model(torchserve: TorchServeDep) -> ModelInfo:
     try:
         return ModelInfo(**{"name": torchserve.settings.model_name, **checkpoint, "serving": serving})
     except ValidationError as error:
-        raise ApiError(502, "model_metadata_unavailable", f"the handler's checkpoint description is malformed: {error.errors()[0]['msg']}") from None
+        raise ApiError(
+            502,
+            "model_metadata_unavailable",
+            f"the handler's checkpoint description is malformed: {error.errors()[0]['msg']}",
+        ) from None
 
 
 def registered_model(response: httpx.Response, name: str) -> dict[str, Any]:
     if response.status_code == 404:
         raise ApiError(503, "model_not_registered", f"model {name!r} is not registered in TorchServe")
     if not response.is_success:
-        raise ApiError(502, "torchserve_error", f"TorchServe management API: {upstream_error_body(response.status_code, response.content)['error']}")
+        raise ApiError(
+            502,
+            "torchserve_error",
+            f"TorchServe management API: {upstream_error_body(response.status_code, response.content)['error']}",
+        )
     try:
         descriptions = response.json()
     except ValueError:
@@ -50,11 +60,17 @@ def checkpoint_metadata(response: httpx.Response) -> dict[str, Any]:
     """The `model` object of the handler's answer to {"describe": true}."""
     if not response.is_success:
         upstream = upstream_error_body(response.status_code, response.content)
-        raise ApiError(502, "model_metadata_unavailable", f"the TorchServe handler did not describe the checkpoint: {upstream['error']}")
+        raise ApiError(
+            502,
+            "model_metadata_unavailable",
+            f"the TorchServe handler did not describe the checkpoint: {upstream['error']}",
+        )
     try:
         metadata = response.json().get("model")
     except (ValueError, AttributeError):
         metadata = None
     if not isinstance(metadata, dict):
-        raise ApiError(502, "model_metadata_unavailable", "the TorchServe handler's describe answer has no 'model' object")
+        raise ApiError(
+            502, "model_metadata_unavailable", "the TorchServe handler's describe answer has no 'model' object"
+        )
     return metadata

@@ -50,7 +50,9 @@ def test_badges_say_offline_with_the_unreachable_address(page, proxy_down_url):
         badge = badge_of(page, video_id)
         expect(badge).to_have_attribute("data-state", "offline")
         expect(badge).to_have_text("Server offline")
-        expect(badge).to_have_attribute("title", f"Cannot reach the proxy at {proxy_down_url}. Is it running? Click to retry.")
+        expect(badge).to_have_attribute(
+            "title", f"Cannot reach the proxy at {proxy_down_url}. Is it running? Click to retry."
+        )
 
 
 def test_badge_sits_in_the_top_left_corner_of_its_video(page):
@@ -58,8 +60,11 @@ def test_badge_sits_in_the_top_left_corner_of_its_video(page):
         video_locator(page, video_id).scroll_into_view_if_needed()
         expect(badge_of(page, video_id)).to_be_visible()
         # the badge follows a scroll or a late insertion on the next frame: wait for it, then measure
-        poll(lambda: (offset := badge_offset(page, video_id)) and 0 < offset[0] <= 16 and 0 < offset[1] <= 16, 5,
-             f"the badge of {video_id} did not settle on its video's corner")
+        poll(
+            lambda: (offset := badge_offset(page, video_id)) and 0 < offset[0] <= 16 and 0 < offset[1] <= 16,
+            5,
+            f"the badge of {video_id} did not settle on its video's corner",
+        )
         video, badge = video_box(page, video_id), badge_of(page, video_id).bounding_box()
         assert 0 < badge["x"] - video["x"] <= 16 and 0 < badge["y"] - video["y"] <= 16, (video_id, video, badge)
         assert badge["height"] <= 28 and badge["width"] <= video["width"] / 2, (video_id, badge)
@@ -90,7 +95,9 @@ def test_player_controls_stay_clickable_under_the_badges(page):
         box = video_box(page, video_id)
         for x_fraction in (0.05, 0.5, 0.95):
             point = {"x": box["x"] + box["width"] * x_fraction, "y": box["y"] + box["height"] - 12}
-            hit = page.evaluate("p => { const e = document.elementFromPoint(p.x, p.y); return e && (e.id || e.localName); }", point)
+            hit = page.evaluate(
+                "p => { const e = document.elementFromPoint(p.x, p.y); return e && (e.id || e.localName); }", point
+            )
             assert hit != "deepfake-detector-overlay", (video_id, x_fraction)
             assert hit in (video_id, "shadow-host"), (video_id, x_fraction, hit)
 
@@ -107,7 +114,9 @@ def test_a_click_while_offline_tries_then_reports_offline_without_downloading(pa
     )
     badge.click()
     page.wait_for_function("window.badgeStates.includes('analysing') && window.badgeStates.at(-1) === 'offline'")
-    expect(badge).to_have_attribute("title", f"Cannot reach the proxy at {proxy_down_url}. Is it running? Click to retry.")
+    expect(badge).to_have_attribute(
+        "title", f"Cannot reach the proxy at {proxy_down_url}. Is it running? Click to retry."
+    )
     script_downloads = [r for r in list(test_site.main.requests) if source.endswith(r[1]) and r[2] != "video"]
     assert script_downloads == [], "the video was downloaded for a proxy that cannot answer"
 

@@ -40,7 +40,9 @@ def page(live, test_site):
 
 def worker_downloads(test_site, file_name: str) -> list:
     """Requests for `file_name` made by a script (the service worker), not by a <video> element."""
-    return [request for request in list(test_site.main.requests) if request[1].endswith(file_name) and request[2] != "video"]
+    return [
+        request for request in list(test_site.main.requests) if request[1].endswith(file_name) and request[2] != "video"
+    ]
 
 
 def expected_state(probability: float, threshold: float) -> str:
@@ -50,8 +52,12 @@ def expected_state(probability: float, threshold: float) -> str:
 
 
 def api_prediction(proxy, video_path) -> dict:
-    answer = httpx.post(proxy.url + "/api/predict", content=video_path.read_bytes(),
-                        headers={"Content-Type": "application/octet-stream"}, timeout=120)
+    answer = httpx.post(
+        proxy.url + "/api/predict",
+        content=video_path.read_bytes(),
+        headers={"Content-Type": "application/octet-stream"},
+        timeout=120,
+    )
     assert answer.status_code == 200, answer.text
     return answer.json()
 
@@ -64,10 +70,17 @@ def analyse(page, video_id: str) -> dict:
     badge = badge_of(page, video_id)
     badge.scroll_into_view_if_needed()
     badge.click()
-    poll(lambda: badge.get_attribute("data-state") in RESULT_STATES + ("error", "offline"), ANALYSIS_TIMEOUT_MS / 1000,
-         f"the {video_id} video's analysis did not end")
-    return {"state": badge.get_attribute("data-state"), "probability": badge.get_attribute("data-probability"),
-            "title": badge.get_attribute("title"), "src": badge.get_attribute("data-src")}
+    poll(
+        lambda: badge.get_attribute("data-state") in RESULT_STATES + ("error", "offline"),
+        ANALYSIS_TIMEOUT_MS / 1000,
+        f"the {video_id} video's analysis did not end",
+    )
+    return {
+        "state": badge.get_attribute("data-state"),
+        "probability": badge.get_attribute("data-probability"),
+        "title": badge.get_attribute("title"),
+        "src": badge.get_attribute("data-src"),
+    }
 
 
 def test_badges_are_ready_and_nothing_is_sent_before_a_click(live, page, test_site):
@@ -80,7 +93,9 @@ def test_badges_are_ready_and_nothing_is_sent_before_a_click(live, page, test_si
 
 
 @pytest.mark.parametrize("video_id", ["plain", "late"])
-def test_a_downloadable_video_ends_with_the_probability_the_api_gives_for_its_file(live, page, proxy, shared_videos_dir, test_site, video_id):
+def test_a_downloadable_video_ends_with_the_probability_the_api_gives_for_its_file(
+    live, page, proxy, shared_videos_dir, test_site, video_id
+):
     shown = analyse(page, video_id)
     assert shown["state"] in RESULT_STATES, shown
     expected = api_prediction(proxy, shared_videos_dir / VIDEO_FILES[video_id])
@@ -93,7 +108,9 @@ def test_a_downloadable_video_ends_with_the_probability_the_api_gives_for_its_fi
 
 
 def test_a_blob_video_is_analysed_from_16_frames_captured_in_the_page(live, page):
-    playback_before = page.evaluate("(() => { const v = document.getElementById('blob'); return [v.currentTime, v.paused]; })()")
+    playback_before = page.evaluate(
+        "(() => { const v = document.getElementById('blob'); return [v.currentTime, v.paused]; })()"
+    )
     shown = analyse(page, "blob")
     assert shown["state"] in RESULT_STATES, shown
     entry = entry_for(live, shown["src"])
@@ -103,7 +120,10 @@ def test_a_blob_video_is_analysed_from_16_frames_captured_in_the_page(live, page
     assert entry["result"]["frames"]["count"] == 16
     assert len(entry["captureTimes"]) == 16
     # The frames came from a hidden copy: what the user watches did not move.
-    assert page.evaluate("(() => { const v = document.getElementById('blob'); return [v.currentTime, v.paused]; })()") == playback_before
+    assert (
+        page.evaluate("(() => { const v = document.getElementById('blob'); return [v.currentTime, v.paused]; })()")
+        == playback_before
+    )
 
 
 def test_screenshot_of_the_badges(page, artifacts_dir):
@@ -134,8 +154,11 @@ def test_side_panel_shows_the_latest_result_its_chart_and_heatmaps(live, panel, 
     expect(panel.locator("#chart circle.score-point")).to_have_count(16)
     expect(panel.locator("#heatmaps")).to_have_attribute("data-count", "16", timeout=ANALYSIS_TIMEOUT_MS)
     images = panel.locator("#heatmaps img")
-    poll(lambda: images.evaluate_all("images => images.every(image => image.complete && image.naturalWidth > 0)"),
-         10, "the heatmap images did not load")
+    poll(
+        lambda: images.evaluate_all("images => images.every(image => image.complete && image.naturalWidth > 0)"),
+        10,
+        "the heatmap images did not load",
+    )
     expect(panel.locator("#history li")).to_have_count(3)
     panel.screenshot(path=str(artifacts_dir / "side_panel.png"), full_page=True)
 
@@ -150,13 +173,17 @@ def test_side_panel_follows_a_history_click_and_a_result_badge_click_opens_it(li
     plain = badge_of(page, "plain")
     plain_entry = entry_for(live, plain.get_attribute("data-src"))
     panel.locator(f'#history li[data-key="{plain_entry["key"]}"]').click()
-    expect(panel.locator("#probability")).to_have_attribute("data-probability", str(plain_entry["result"]["probability"]))
+    expect(panel.locator("#probability")).to_have_attribute(
+        "data-probability", str(plain_entry["result"]["probability"])
+    )
 
     late_entry = entry_for(live, badge_of(page, "late").get_attribute("data-src"))
     panels_before = open_side_panels(live, page)  # the panel tab of these tests
     badge_of(page, "late").click()  # a result badge opens the side panel on its evidence
     poll(lambda: open_side_panels(live, page) == panels_before + 1, 10, "the badge click opened no side panel")
-    expect(panel.locator("#probability")).to_have_attribute("data-probability", str(late_entry["result"]["probability"]))
+    expect(panel.locator("#probability")).to_have_attribute(
+        "data-probability", str(late_entry["result"]["probability"])
+    )
     expect(panel.locator(f'#history li[data-key="{late_entry["key"]}"]')).to_have_attribute("aria-current", "true")
 
 
@@ -185,8 +212,11 @@ def test_auto_analyse_checks_every_video_without_a_click(live, proxy, page, test
         open_videos_page(page, test_site)
         for video_id in ("plain", "blob", "late", "shadowed"):
             badge = badge_of(page, video_id)
-            poll(lambda: badge.get_attribute("data-state") in RESULT_STATES, ANALYSIS_TIMEOUT_MS / 1000,
-                 f"the {video_id} video was not analysed automatically")
+            poll(
+                lambda: badge.get_attribute("data-state") in RESULT_STATES,
+                ANALYSIS_TIMEOUT_MS / 1000,
+                f"the {video_id} video was not analysed automatically",
+            )
         assert len(live.history()) == 4
     finally:
         live.set_settings(proxy.url)
@@ -201,7 +231,11 @@ def test_a_cross_origin_video_without_cors_says_its_pixels_cannot_be_read(live, 
     expect(badge).to_have_attribute("data-state", "error", timeout=ANALYSIS_TIMEOUT_MS)
     expect(badge).to_have_text("Can't read pixels")
     assert "Can't read this video's pixels" in badge.get_attribute("title")
-    refused = [request for request in test_site.other.requests if request[1].startswith("/protected/") and request[2] != "video"]
+    refused = [
+        request
+        for request in test_site.other.requests
+        if request[1].startswith("/protected/") and request[2] != "video"
+    ]
     assert refused, "the service worker should have tried to download the file first"
     page.screenshot(path=str(artifacts_dir / "badge_cannot_read_pixels.png"))
     page.close()

@@ -16,7 +16,9 @@ ANALYSIS_TIMEOUT_MS = 120_000
 @pytest.fixture(scope="module")
 def page():
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"])
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
         page = browser.new_page(viewport={"width": 1100, "height": 900})
         yield page
         browser.close()

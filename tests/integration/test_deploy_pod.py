@@ -30,7 +30,15 @@ READY_TIMEOUT_S = 120.0
 
 def run_probe(mode: str, management_url: str, key_file) -> subprocess.CompletedProcess:
     """The kubelet's exec probe: the script by path, as the container runs it."""
-    command = [sys.executable, str(DEPLOY / "probe.py"), mode, "--management-url", management_url, "--key-file", str(key_file)]
+    command = [
+        sys.executable,
+        str(DEPLOY / "probe.py"),
+        mode,
+        "--management-url",
+        management_url,
+        "--key-file",
+        str(key_file),
+    ]
     return subprocess.run(command, capture_output=True, text=True, timeout=30)
 
 
@@ -38,7 +46,9 @@ def run_probe(mode: str, management_url: str, key_file) -> subprocess.CompletedP
 def pod_torchserve(served_mar, tmp_path_factory):
     """TorchServe from the session's .mar with the pod's merged configuration; ready per the probe."""
     mar_path, _ = served_mar
-    merged = merge_properties((REPO_ROOT / "config.properties").read_text(), (DEPLOY / "pod-config" / "pod.properties").read_text())
+    merged = merge_properties(
+        (REPO_ROOT / "config.properties").read_text(), (DEPLOY / "pod-config" / "pod.properties").read_text()
+    )
     inference, management, metrics, grpc_inference, grpc_management, worker = free_ports(6)
     instance = prepare_workdir(
         tmp_path_factory.mktemp("torchserve_pod"),
@@ -90,9 +100,10 @@ def test_prometheus_reads_the_autoscaler_series_without_a_key(pod_torchserve):
     assert answer.status_code == 200, answer.text
     scraped = httpx.get(instance.metrics_url + "/metrics", timeout=10)
     assert scraped.status_code == 200
-    (rule,) = yaml.safe_load((DEPLOY / "kubernetes" / "monitoring" / "prometheus-adapter-values.yaml").read_text())["rules"]["custom"]
+    (rule,) = yaml.safe_load((DEPLOY / "kubernetes" / "monitoring" / "prometheus-adapter-values.yaml").read_text())[
+        "rules"
+    ]["custom"]
     series = set(re.findall(r"\b(ts_[a-z_]+)\{", rule["metricsQuery"]))
     assert series == {"ts_queue_latency_microseconds", "ts_inference_requests_total"}
     for name in series:
         assert re.search(rf"^{name}\{{.*\}} [0-9.eE+]+$", scraped.text, re.M), f"{name} missing from /metrics"
-

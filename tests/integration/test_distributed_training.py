@@ -18,19 +18,62 @@ TORCHRUN = Path(sys.executable).with_name("torchrun")
 
 
 def run(command: list[str], timeout: int = 180) -> subprocess.CompletedProcess:
-    return subprocess.run([str(part) for part in command], cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [str(part) for part in command], cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout
+    )
 
 
 @pytest.fixture(scope="module")
 def two_process_run(tmp_path_factory):
     data = tmp_path_factory.mktemp("synth")
-    synth = run([sys.executable, "-m", "train.synth", data, "--videos", "20", "--seed", "2", "--strength", "3", "--size", "64", "--clip-frames", "6"])
+    synth = run(
+        [
+            sys.executable,
+            "-m",
+            "train.synth",
+            data,
+            "--videos",
+            "20",
+            "--seed",
+            "2",
+            "--strength",
+            "3",
+            "--size",
+            "64",
+            "--clip-frames",
+            "6",
+        ]
+    )
     assert synth.returncode == 0, synth.stderr
     checkpoint = tmp_path_factory.mktemp("ddp") / "deepfake.pth"
     # --standalone: a local rendezvous on a free port, so parallel runs never collide.
-    train = run([TORCHRUN, "--standalone", "--nproc_per_node=2", "-m", "train", "--data", data, "--out", checkpoint,
-                 "--epochs", "2", "--frames", "4", "--image-size", "64", "--batch-size", "4", "--val-split", "0.2",
-                 "--workers", "1", "--threads", "1"])
+    train = run(
+        [
+            TORCHRUN,
+            "--standalone",
+            "--nproc_per_node=2",
+            "-m",
+            "train",
+            "--data",
+            data,
+            "--out",
+            checkpoint,
+            "--epochs",
+            "2",
+            "--frames",
+            "4",
+            "--image-size",
+            "64",
+            "--batch-size",
+            "4",
+            "--val-split",
+            "0.2",
+            "--workers",
+            "1",
+            "--threads",
+            "1",
+        ]
+    )
     assert train.returncode == 0, train.stderr[-4000:]
     return checkpoint, train
 
@@ -58,5 +101,8 @@ def test_ranks_train_on_disjoint_whole_pairs_from_the_training_split(two_process
         assert not seen[0] & seen[1], f"epoch {epoch}: both ranks trained on {seen[0] & seen[1]}"
         for videos in seen:
             assert not videos & validation
-            partners = {str(Path(v).parent.with_name("fake" if Path(v).parent.name == "real" else "real") / Path(v).name) for v in videos}
+            partners = {
+                str(Path(v).parent.with_name("fake" if Path(v).parent.name == "real" else "real") / Path(v).name)
+                for v in videos
+            }
             assert partners == videos, "a fake and its real were trained by different ranks"

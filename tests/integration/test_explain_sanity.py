@@ -38,7 +38,9 @@ def test_gradcam_changes_when_the_weights_are_randomised(served_mar):
     videos = [SHARED_VIDEOS_DIR / name for name in ("carphone_pristine.mp4", "sample-mp4.mp4")]
     clips = [preprocess_frames(sample_clip(path.read_bytes(), config.num_frames).frames, config) for path in videos]
     report = randomisation_test(detector, clips)
-    print(f"\nrandomisation test ({checkpoint.name}, {report['frames']} frames): mean Spearman {report['mean_spearman']:+.3f}, mean |rho| {report['mean_abs_spearman']:.3f}")
+    print(
+        f"\nrandomisation test ({checkpoint.name}, {report['frames']} frames): mean Spearman {report['mean_spearman']:+.3f}, mean |rho| {report['mean_abs_spearman']:.3f}"
+    )
     assert report["mean_spearman"] < 0.5
 
 
@@ -52,12 +54,30 @@ class PointingSetup:
 
 
 def run_module(*args: str, timeout: int) -> None:
-    result = subprocess.run([sys.executable, "-m", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout)
+    result = subprocess.run(
+        [sys.executable, "-m", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout
+    )
     assert result.returncode == 0, f"python -m {args[0]} failed:\n{result.stderr[-3000:]}"
 
 
 def write_synthetic(folder: Path, videos: int, seed: int, size: int, clip_frames: int) -> Path:
-    run_module("train.synth", str(folder), "--videos", str(videos), "--seed", str(seed), "--strength", "5", "--size", str(size), "--clip-frames", str(clip_frames), "--workers", "2", timeout=180)
+    run_module(
+        "train.synth",
+        str(folder),
+        "--videos",
+        str(videos),
+        "--seed",
+        str(seed),
+        "--strength",
+        "5",
+        "--size",
+        str(size),
+        "--clip-frames",
+        str(clip_frames),
+        "--workers",
+        "2",
+        timeout=180,
+    )
     return folder
 
 
@@ -71,10 +91,36 @@ def train_small_model(workdir: Path) -> Path:
     data = write_synthetic(workdir / "train", videos=400, seed=TRAIN_SEED, size=SMALL_SIZE, clip_frames=SMALL_FRAMES)
     checkpoint = workdir / "model" / "small.pth"
     run_module(
-        "train", "--data", str(data), "--out", str(checkpoint), "--cache-dir", str(workdir / "cache"),
-        "--epochs", "12", "--eval-every", "12", "--crop", "80", "--lr", "1e-3", "--batch-size", "32",
-        "--frames", str(SMALL_FRAMES), "--image-size", str(SMALL_SIZE), "--seed", "0", "--workers", "2",
-        "--threads", "1", "--time-limit", "2", timeout=240,
+        "train",
+        "--data",
+        str(data),
+        "--out",
+        str(checkpoint),
+        "--cache-dir",
+        str(workdir / "cache"),
+        "--epochs",
+        "12",
+        "--eval-every",
+        "12",
+        "--crop",
+        "80",
+        "--lr",
+        "1e-3",
+        "--batch-size",
+        "32",
+        "--frames",
+        str(SMALL_FRAMES),
+        "--image-size",
+        str(SMALL_SIZE),
+        "--seed",
+        "0",
+        "--workers",
+        "2",
+        "--threads",
+        "1",
+        "--time-limit",
+        "2",
+        timeout=240,
     )
     return checkpoint
 
@@ -89,8 +135,12 @@ def pointing_setup(tmp_path_factory) -> PointingSetup:
         return PointingSetup(DEMO_CHECKPOINT, fakes, "demo model")
     started = time.monotonic()
     checkpoint = train_small_model(workdir)
-    fakes = write_synthetic(workdir / "held_out", videos=24, seed=HELD_OUT_SEED, size=SMALL_SIZE, clip_frames=SMALL_FRAMES)
-    print(f"\nno {DEMO_CHECKPOINT.relative_to(REPO_ROOT)}: trained a small model and wrote held-out fakes in {time.monotonic() - started:.0f} s")
+    fakes = write_synthetic(
+        workdir / "held_out", videos=24, seed=HELD_OUT_SEED, size=SMALL_SIZE, clip_frames=SMALL_FRAMES
+    )
+    print(
+        f"\nno {DEMO_CHECKPOINT.relative_to(REPO_ROOT)}: trained a small model and wrote held-out fakes in {time.monotonic() - started:.0f} s"
+    )
     return PointingSetup(checkpoint, fakes, f"small model, {SMALL_SIZE} px")
 
 

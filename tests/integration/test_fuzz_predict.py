@@ -36,8 +36,24 @@ UNEXPECTED_ERROR_PREFIX = "the input could not be read"
 
 
 def ffmpeg(path, source: str, *output: str) -> bytes:
-    command = ["ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", source,
-               "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", *output, str(path)]
+    command = [
+        "ffmpeg",
+        "-y",
+        "-loglevel",
+        "error",
+        "-f",
+        "lavfi",
+        "-i",
+        source,
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p",
+        *output,
+        str(path),
+    ]
     subprocess.run(command, check=True, timeout=120)
     return path.read_bytes()
 
@@ -53,7 +69,7 @@ def mutate(data: bytes, rng: random.Random) -> tuple[str, bytes]:
         for _ in range(200):
             data[rng.randrange(len(data))] = rng.randrange(256)
     elif kind == "truncate":
-        del data[rng.randrange(64, len(data)):]
+        del data[rng.randrange(64, len(data)) :]
     elif kind == "zero_block":
         start = rng.randrange(len(data))
         data[start : start + 4096] = bytes(len(data[start : start + 4096]))
@@ -106,18 +122,30 @@ def crafted_inputs(folder) -> dict[str, tuple[bytes, str]]:
             + ffmpeg(folder / "huge.ts", solid.format("7680x4320", 2, 2), "-output_ts_offset", "2", "-f", "mpegts"),
             "video/mp2t",
         ),
-        "y4m declaring 16000x16000": (b"YUV4MPEG2 W16000 H16000 F30:1 C420jpeg\nFRAME\n" + bytes(4096), "video/x-yuv4mpeg"),
-        "y4m declaring 60000x60000": (b"YUV4MPEG2 W60000 H60000 F30:1 C420jpeg\nFRAME\n" + bytes(4096), "video/x-yuv4mpeg"),
+        "y4m declaring 16000x16000": (
+            b"YUV4MPEG2 W16000 H16000 F30:1 C420jpeg\nFRAME\n" + bytes(4096),
+            "video/x-yuv4mpeg",
+        ),
+        "y4m declaring 60000x60000": (
+            b"YUV4MPEG2 W60000 H60000 F30:1 C420jpeg\nFRAME\n" + bytes(4096),
+            "video/x-yuv4mpeg",
+        ),
         "gzip bomb as video/mp4": (gzip_bomb(), "video/mp4"),
         "zip bomb as video/mp4": (zip_bomb(), "video/mp4"),
         "deeply nested JSON": (b"[" * 200_000 + b"]" * 200_000, "application/json"),
         "deeply nested JSON object": (b'{"frames": ' + b'{"a": ' * 50_000 + b"1" + b"}" * 50_001, "application/json"),
-        "JSON with 100,000 frames": (json.dumps({"frames": [tiny_png_base64()] * 100_000}).encode(), "application/json"),
+        "JSON with 100,000 frames": (
+            json.dumps({"frames": [tiny_png_base64()] * 100_000}).encode(),
+            "application/json",
+        ),
         "JSON frame of 20 MB of base64 noise": (
             json.dumps({"frames": [base64.b64encode(random.Random(3).randbytes(15 * 2**20)).decode()]}).encode(),
             "application/json",
         ),
-        "JSON with a huge number": (b'{"frames": ["' + tiny_png_base64().encode() + b'"], "fps": 1' + b"0" * 100_000 + b"}", "application/json"),
+        "JSON with a huge number": (
+            b'{"frames": ["' + tiny_png_base64().encode() + b'"], "fps": 1' + b"0" * 100_000 + b"}",
+            "application/json",
+        ),
     }
 
 
@@ -128,7 +156,12 @@ def hostile_inputs(tmp_path_factory) -> dict[str, tuple[bytes, str]]:
 
 @pytest.fixture(scope="module")
 def good_answer(proxy) -> dict:
-    response = httpx.post(proxy.url + "/api/predict", content=GOOD_VIDEO.read_bytes(), headers={"Content-Type": "video/mp4"}, timeout=CLIENT_TIMEOUT_S)
+    response = httpx.post(
+        proxy.url + "/api/predict",
+        content=GOOD_VIDEO.read_bytes(),
+        headers={"Content-Type": "video/mp4"},
+        timeout=CLIENT_TIMEOUT_S,
+    )
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -142,7 +175,9 @@ def test_hostile_inputs_get_2xx_or_4xx_with_bounded_worker_memory(proxy, torchse
             reset_peak_rss(pids)
             answer = client.post(proxy.url + "/api/predict", content=body, headers={"Content-Type": content_type})
             growth = max(peak_rss_mb(pid) - resting_mb[pid] for pid in pids)
-            good = client.post(proxy.url + "/api/predict", content=GOOD_VIDEO.read_bytes(), headers={"Content-Type": "video/mp4"})
+            good = client.post(
+                proxy.url + "/api/predict", content=GOOD_VIDEO.read_bytes(), headers={"Content-Type": "video/mp4"}
+            )
             problem = judge(answer, growth, good, good_answer)
             if problem:
                 failures.append(f"{name}: {problem}")

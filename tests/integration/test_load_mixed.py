@@ -31,7 +31,10 @@ SAME_FIELDS = ("label", "threshold", "video", "model")
 
 def bad_bodies() -> dict[str, tuple[bytes, str]]:
     bodies = dict(BAD_INPUTS)
-    bodies["frame over the pixel limit"] = (b'{"frames": ["' + base64.b64encode(huge_png_header(5000)) + b'"]}', "application/json")
+    bodies["frame over the pixel limit"] = (
+        b'{"frames": ["' + base64.b64encode(huge_png_header(5000)) + b'"]}',
+        "application/json",
+    )
     return bodies
 
 
@@ -40,7 +43,9 @@ def mixed_requests() -> list[tuple[str, bytes, str]]:
     good = [(name, (SHARED_VIDEOS_DIR / name).read_bytes(), "video/mp4") for name in GOOD_VIDEOS]
     bad = [(name, body, content_type) for name, (body, content_type) in bad_bodies().items()]
     good_count = int(REQUESTS * GOOD_SHARE)
-    chosen = [good[i % len(good)] for i in range(good_count)] + [bad[i % len(bad)] for i in range(REQUESTS - good_count)]
+    chosen = [good[i % len(good)] for i in range(good_count)] + [
+        bad[i % len(bad)] for i in range(REQUESTS - good_count)
+    ]
     random.Random(16).shuffle(chosen)
     return chosen
 

@@ -34,7 +34,9 @@ def test_the_notebook_runs_and_shows_every_step(tmp_path, monkeypatch):
     monkeypatch.setenv("WALKTHROUGH_DIR", str(tmp_path))  # the kernel inherits it: outputs go there
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     # Raises CellExecutionError (with the cell and traceback) on the first failing cell.
-    NotebookClient(notebook, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
+    NotebookClient(
+        notebook, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}
+    ).execute()
     text, images = outputs_of(notebook)
     assert images == 3  # a synthetic pair, the ROC curve, the Grad-CAM contact sheet
     assert "8 pairs" in text and "validation: 4 clips, ROC-AUC" in text

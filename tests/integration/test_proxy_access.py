@@ -10,9 +10,15 @@ OTHER_EXTENSION = "chrome-extension://ponmlkjihgfedcbaponmlkjihgfedcba"
 
 
 def preflight(url, origin):
-    return httpx.options(url + "/api/predict", headers={
-        "Origin": origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type",
-    }, timeout=30)
+    return httpx.options(
+        url + "/api/predict",
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+        timeout=30,
+    )
 
 
 def test_preflight_from_an_extension_is_allowed_without_credentials(proxy):

@@ -31,7 +31,9 @@ def assert_prediction(body, frames=16):
     assert 0.0 <= body["probability"] <= 1.0
     expected_label = "fake" if body["probability"] >= body["threshold"] else "real"
     assert body["label"] == expected_label
-    assert body["confidence"] == pytest.approx(body["probability"] if expected_label == "fake" else 1 - body["probability"], abs=1e-5)
+    assert body["confidence"] == pytest.approx(
+        body["probability"] if expected_label == "fake" else 1 - body["probability"], abs=1e-5
+    )
     assert body["frames"]["count"] == len(body["frames"]["scores"]) == frames
 
 
@@ -66,7 +68,12 @@ def test_predict_multipart_file_and_raw_body_give_the_same_answer(proxy, sample_
     multipart = post_video(proxy.url, sample_video)
     assert multipart.status_code == 200, multipart.text
     assert_prediction(multipart.json())
-    raw = httpx.post(proxy.url + "/api/predict", content=sample_video.read_bytes(), headers={"Content-Type": "video/mp4"}, timeout=TIMEOUT_S)
+    raw = httpx.post(
+        proxy.url + "/api/predict",
+        content=sample_video.read_bytes(),
+        headers={"Content-Type": "video/mp4"},
+        timeout=TIMEOUT_S,
+    )
     assert raw.status_code == 200, raw.text
     # Same bytes reached the model both ways: the same sampled frames and probability.
     assert raw.json()["frames"]["indices"] == multipart.json()["frames"]["indices"]
@@ -98,7 +105,11 @@ def test_explain_adds_heatmaps_to_the_prediction(proxy, sample_video):
 
 @pytest.mark.parametrize("route", ["/api/predict", "/api/explain"])
 def test_not_a_video_is_the_handlers_4xx_json_passed_through(proxy, route):
-    answer = httpx.post(proxy.url + route, files={"file": ("notes.mp4", b"this is not a video at all" * 50, "video/mp4")}, timeout=TIMEOUT_S)
+    answer = httpx.post(
+        proxy.url + route,
+        files={"file": ("notes.mp4", b"this is not a video at all" * 50, "video/mp4")},
+        timeout=TIMEOUT_S,
+    )
     assert 400 <= answer.status_code < 500, answer.text
     assert_error(answer, answer.status_code)
 
@@ -109,8 +120,14 @@ def test_bad_json_frames_keep_the_handlers_status_and_code(proxy):
 
 
 def test_empty_body_and_form_encoding_are_refused_by_the_proxy(proxy):
-    assert_error(httpx.post(proxy.url + "/api/predict", content=b"", headers={"Content-Type": "video/mp4"}, timeout=TIMEOUT_S), 400, "empty_body")
-    assert_error(httpx.post(proxy.url + "/api/predict", data={"file": "x"}, timeout=TIMEOUT_S), 415, "unsupported_media_type")
+    assert_error(
+        httpx.post(proxy.url + "/api/predict", content=b"", headers={"Content-Type": "video/mp4"}, timeout=TIMEOUT_S),
+        400,
+        "empty_body",
+    )
+    assert_error(
+        httpx.post(proxy.url + "/api/predict", data={"file": "x"}, timeout=TIMEOUT_S), 415, "unsupported_media_type"
+    )
 
 
 def test_unknown_route_and_wrong_method_are_json(proxy):

@@ -22,7 +22,11 @@ def keys_once_ready(management_url: str, key_file) -> dict | None:
         return None
     keys = json.loads(key_file.read_text())
     try:
-        answer = httpx.get(f"{management_url}/models/deepfake", headers={"Authorization": f"Bearer {keys['management']['key']}"}, timeout=5)
+        answer = httpx.get(
+            f"{management_url}/models/deepfake",
+            headers={"Authorization": f"Bearer {keys['management']['key']}"},
+            timeout=5,
+        )
     except httpx.TransportError:
         return None
     workers = answer.json()[0]["workers"] if answer.status_code == 200 else []
@@ -43,8 +47,12 @@ def token_torchserve(served_mar, tmp_path_factory):
     )
     start(instance)
     try:
-        keys = poll(lambda: keys_once_ready(instance.management_url, instance.workdir / "key_file.json"), READY_TIMEOUT_S,
-                    "TorchServe with token auth never had a READY worker", 0.2)
+        keys = poll(
+            lambda: keys_once_ready(instance.management_url, instance.workdir / "key_file.json"),
+            READY_TIMEOUT_S,
+            "TorchServe with token auth never had a READY worker",
+            0.2,
+        )
         yield instance, keys
     finally:
         stop(instance)
@@ -53,7 +61,9 @@ def token_torchserve(served_mar, tmp_path_factory):
 @pytest.fixture(scope="module")
 def keyed_proxy(token_torchserve, proxy_launcher):
     instance, _ = token_torchserve
-    return proxy_launcher.start(instance.inference_url, instance.management_url, "--key-file", str(instance.workdir / "key_file.json"))
+    return proxy_launcher.start(
+        instance.inference_url, instance.management_url, "--key-file", str(instance.workdir / "key_file.json")
+    )
 
 
 def secrets_of(keys: dict) -> list[str]:
@@ -65,7 +75,9 @@ def test_torchserve_refuses_calls_without_a_key(token_torchserve):
     assert httpx.get(instance.inference_url + "/ping", timeout=10).status_code == 400
 
 
-def test_proxy_with_the_key_file_serves_every_route_and_never_shows_a_key(token_torchserve, keyed_proxy, shared_videos_dir):
+def test_proxy_with_the_key_file_serves_every_route_and_never_shows_a_key(
+    token_torchserve, keyed_proxy, shared_videos_dir
+):
     _, keys = token_torchserve
     video = (shared_videos_dir / "sample-mov.mov").read_bytes()
     answers = [
@@ -82,20 +94,27 @@ def test_proxy_with_the_key_file_serves_every_route_and_never_shows_a_key(token_
 
 def test_proxy_takes_the_keys_from_the_environment(token_torchserve, proxy_launcher):
     instance, keys = token_torchserve
-    environment = {"TORCHSERVE_INFERENCE_KEY": keys["inference"]["key"], "TORCHSERVE_MANAGEMENT_KEY": keys["management"]["key"]}
+    environment = {
+        "TORCHSERVE_INFERENCE_KEY": keys["inference"]["key"],
+        "TORCHSERVE_MANAGEMENT_KEY": keys["management"]["key"],
+    }
     from_environment = proxy_launcher.start(instance.inference_url, instance.management_url, environment=environment)
     assert httpx.get(from_environment.url + "/api/health", timeout=30).status_code == 200
     from_environment.stop()
 
 
-def test_proxy_without_a_key_says_so_instead_of_passing_torchserves_refusal(token_torchserve, proxy_launcher, shared_videos_dir):
+def test_proxy_without_a_key_says_so_instead_of_passing_torchserves_refusal(
+    token_torchserve, proxy_launcher, shared_videos_dir
+):
     instance, _ = token_torchserve
     keyless = proxy_launcher.start(instance.inference_url, instance.management_url)  # the launcher passes --key-file ""
     health = httpx.get(keyless.url + "/api/health", timeout=30)
     assert health.status_code == 503
     assert (health.json()["down"], health.json()["code"]) == ("inference_api", "torchserve_unauthorized")
     video = (shared_videos_dir / "sample-mov.mov").read_bytes()
-    predicted = httpx.post(keyless.url + "/api/predict", files={"file": ("v.mov", video, "video/quicktime")}, timeout=120)
+    predicted = httpx.post(
+        keyless.url + "/api/predict", files={"file": ("v.mov", video, "video/quicktime")}, timeout=120
+    )
     assert predicted.status_code == 502
     assert predicted.json()["code"] == "torchserve_unauthorized"
     keyless.stop()

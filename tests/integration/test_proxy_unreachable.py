@@ -28,9 +28,15 @@ def test_model_is_503_json(proxy_without_torchserve):
 
 
 @pytest.mark.parametrize("route", ["/api/predict", "/api/explain"])
-def test_inference_with_a_real_video_is_503_json_without_a_stack_trace(proxy_without_torchserve, shared_videos_dir, route):
+def test_inference_with_a_real_video_is_503_json_without_a_stack_trace(
+    proxy_without_torchserve, shared_videos_dir, route
+):
     video = (shared_videos_dir / "sample-mp4.mp4").read_bytes()
-    answer = httpx.post(proxy_without_torchserve.url + route, files={"file": ("sample-mp4.mp4", video, "video/mp4")}, timeout=CLIENT_TIMEOUT_S)
+    answer = httpx.post(
+        proxy_without_torchserve.url + route,
+        files={"file": ("sample-mp4.mp4", video, "video/mp4")},
+        timeout=CLIENT_TIMEOUT_S,
+    )
     assert answer.status_code == 503
     body = answer.json()
     assert body["code"] == "torchserve_unavailable"

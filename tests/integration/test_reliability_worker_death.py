@@ -64,10 +64,15 @@ def test_killing_every_worker_mid_batch_errors_in_flight_requests_then_recovers(
         log_path = served.workdir / "logs" / "model_log.log"
         offset = log_path.stat().st_size
         with ThreadPoolExecutor(max_workers=IN_FLIGHT) as pool:
-            in_flight = [pool.submit(client.post, url, content=video, headers={"Content-Type": "video/x-matroska"}) for _ in range(IN_FLIGHT)]
+            in_flight = [
+                pool.submit(client.post, url, content=video, headers={"Content-Type": "video/x-matroska"})
+                for _ in range(IN_FLIGHT)
+            ]
             poll(lambda: inference_started(log_path, offset), 60, "no batch reached a worker")
             killed = kill_every_worker(served)
-            outage = poll(lambda: health_without_worker(proxy.url), 30, "the proxy never reported that no worker was READY")
+            outage = poll(
+                lambda: health_without_worker(proxy.url), 30, "the proxy never reported that no worker was READY"
+            )
             model_during_outage = client.get(proxy.url + "/api/model")
             answers = [future.result() for future in in_flight]  # raises on a client timeout (a hang)
     assert outage["code"] == "no_ready_worker" and "no READY worker" in outage["error"], outage

@@ -16,14 +16,49 @@ from train.robustness import main as robustness_main
 
 pytestmark = pytest.mark.slow
 
-TINY = ["--epochs", "2", "--frames", "4", "--image-size", "64", "--batch-size", "8", "--val-split", "0.3", "--workers", "1", "--threads", "1"]
+TINY = [
+    "--epochs",
+    "2",
+    "--frames",
+    "4",
+    "--image-size",
+    "64",
+    "--batch-size",
+    "8",
+    "--val-split",
+    "0.3",
+    "--workers",
+    "1",
+    "--threads",
+    "1",
+]
 
 
 @pytest.fixture(scope="module")
 def augmented_model(tmp_path_factory):
     data = tmp_path_factory.mktemp("synth")
-    synth = subprocess.run([sys.executable, "-m", "train.synth", str(data), "--videos", "20", "--seed", "4", "--strength", "3", "--size", "64", "--clip-frames", "6"],
-                           cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    synth = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "train.synth",
+            str(data),
+            "--videos",
+            "20",
+            "--seed",
+            "4",
+            "--strength",
+            "3",
+            "--size",
+            "64",
+            "--clip-frames",
+            "6",
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert synth.returncode == 0, synth.stderr
     checkpoint = tmp_path_factory.mktemp("run") / "deepfake.pth"
     assert train_main(["--data", str(data), "--out", str(checkpoint), *TINY, "--augment"]) == 0

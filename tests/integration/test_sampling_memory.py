@@ -21,7 +21,12 @@ print(json.dumps({"peak_mb": peak_kb / 1024,
 
 def _peak_sampling_memory_mb(path) -> dict:
     result = subprocess.run(
-        [sys.executable, "-c", MEASURE, str(path)], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=True
+        [sys.executable, "-c", MEASURE, str(path)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
     )
     return json.loads(result.stdout)
 

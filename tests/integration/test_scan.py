@@ -45,7 +45,9 @@ def csv_rows(path) -> dict[str, dict]:
 
 def test_scan_records_every_video_and_a_second_run_sends_nothing(torchserve, scan_folder, tmp_path, capsys):
     out = tmp_path / "results.csv"
-    assert scan(scan_folder, out, "--url", torchserve.inference_url, "--concurrency", "3") == 1  # broken.mp4 was refused
+    assert (
+        scan(scan_folder, out, "--url", torchserve.inference_url, "--concurrency", "3") == 1
+    )  # broken.mp4 was refused
     rows = csv_rows(out)
     names = sorted(path.rsplit("/", 1)[1] for path in rows)
     assert names == sorted([*VIDEOS, "broken.mp4"])
@@ -86,7 +88,13 @@ def test_a_killed_scan_resumes_with_the_files_it_had_not_finished(torchserve, sh
         shutil.copy(shared_videos_dir / name, folder / name)
     done, cut = (str(folder / name) for name in VIDEOS[:2])
     out = tmp_path / "results.jsonl"
-    finished = {"file": done, "status": 200, "label": "fake", "probability": 0.999, "scanned_at": "2026-01-01T00:00:00+00:00"}
+    finished = {
+        "file": done,
+        "status": 200,
+        "label": "fake",
+        "probability": 0.999,
+        "scanned_at": "2026-01-01T00:00:00+00:00",
+    }
     # the kill hit while the second record was being written: its line has no newline
     out.write_text(json.dumps(finished) + "\n" + json.dumps({"file": cut, "status": 200})[:25])
 
@@ -113,7 +121,17 @@ def test_an_unreachable_server_is_a_clear_error_without_traceback(server_flag, s
     folder.mkdir()
     shutil.copy(shared_videos_dir / "sample-mov.mov", folder / "clip.mov")
     out = tmp_path / "results.csv"
-    command = [sys.executable, "-m", "handler.client", "scan", str(folder), "--out", str(out), server_flag, closed_url()]
+    command = [
+        sys.executable,
+        "-m",
+        "handler.client",
+        "scan",
+        str(folder),
+        "--out",
+        str(out),
+        server_flag,
+        closed_url(),
+    ]
     result = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2, result
     assert "error: cannot reach" in result.stderr and "Traceback" not in result.stderr, result.stderr

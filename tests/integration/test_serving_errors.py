@@ -16,7 +16,6 @@ GOOD_VIDEO = SHARED_VIDEOS_DIR / "carphone_pristine.mp4"
 MP4 = SHARED_VIDEOS_DIR / "sample-mp4.mp4"
 
 
-
 def mp4_with_zeroed_frames() -> bytes:
     """A valid container whose every video packet is zeros: nothing decodes."""
     data = bytearray(MP4.read_bytes())
@@ -33,7 +32,10 @@ BAD_INPUTS = {
     "text file": (b"these are not the frames you are looking for\n" * 20, "text/plain"),
     "wav audio": (wav_bytes(), "audio/wav"),
     "malformed json": (b'{"frames": ["abc"', "application/json"),
-    "json frames not images": (b'{"frames": ["' + base64.b64encode(b"hello, not a picture") + b'"]}', "application/json"),
+    "json frames not images": (
+        b'{"frames": ["' + base64.b64encode(b"hello, not a picture") + b'"]}',
+        "application/json",
+    ),
     "json frames not base64": (b'{"frames": ["%%%"]}', "application/json"),
     "json without frames": (b'{"video": 1}', "application/json"),
     "zero decodable frames": (mp4_with_zeroed_frames(), "video/mp4"),
@@ -69,7 +71,12 @@ def png_chunk(kind: bytes, data: bytes) -> bytes:
 def huge_png_header(side: int) -> bytes:
     """A PNG that claims side x side pixels (its pixel data is never reached)."""
     ihdr = side.to_bytes(4, "big") * 2 + bytes([8, 2, 0, 0, 0])
-    return b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr) + png_chunk(b"IDAT", zlib.compress(b"")) + png_chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", ihdr)
+        + png_chunk(b"IDAT", zlib.compress(b""))
+        + png_chunk(b"IEND", b"")
+    )
 
 
 def test_frames_over_the_pixel_limit_get_413(torchserve):

@@ -31,4 +31,6 @@ def test_registering_a_model_from_a_url_is_refused(torchserve):
         f"{torchserve.management_url}/models", params={"url": "https://example.com/evil.mar"}, timeout=10
     )
     assert response.status_code == 405
-    assert [m["modelName"] for m in httpx.get(f"{torchserve.management_url}/models", timeout=10).json()["models"]] == ["deepfake"]
+    assert [m["modelName"] for m in httpx.get(f"{torchserve.management_url}/models", timeout=10).json()["models"]] == [
+        "deepfake"
+    ]

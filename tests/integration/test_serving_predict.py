@@ -96,6 +96,18 @@ def test_describe_gives_the_checkpoint_metadata(torchserve):
     response = httpx.post(f"{torchserve.inference_url}/predictions/deepfake", json={"describe": True}, timeout=30)
     assert response.status_code == 200
     model = response.json()["model"]
-    expected = {"name", "version", "arch", "num_frames", "image_size", "threshold", "classes", "metrics", "data", "created", "face_crop"}
+    expected = {
+        "name",
+        "version",
+        "arch",
+        "num_frames",
+        "image_size",
+        "threshold",
+        "classes",
+        "metrics",
+        "data",
+        "created",
+        "face_crop",
+    }
     assert expected <= set(model)
     assert model["version"] == "1.0" and model["num_frames"] == 16

@@ -18,7 +18,22 @@ from train.__main__ import main as train_main
 pytestmark = pytest.mark.slow
 
 # --threads fixed: results depend on the thread count, which is otherwise chosen from the load.
-TINY = ["--epochs", "2", "--frames", "4", "--image-size", "64", "--batch-size", "8", "--val-split", "0.25", "--workers", "1", "--threads", "1"]
+TINY = [
+    "--epochs",
+    "2",
+    "--frames",
+    "4",
+    "--image-size",
+    "64",
+    "--batch-size",
+    "8",
+    "--val-split",
+    "0.25",
+    "--workers",
+    "1",
+    "--threads",
+    "1",
+]
 REPORT_SUFFIXES = ("report.json", "report.txt", "roc.png", "pr.png", "confusion.png", "curves.png")
 
 
@@ -36,7 +51,20 @@ def run_train(capsys, *args) -> tuple[int, str, str]:
 @pytest.fixture(scope="module")
 def tiny_dataset(tmp_path_factory):
     folder = tmp_path_factory.mktemp("synth")
-    result = run_module("train.synth", str(folder), "--videos", "24", "--seed", "1", "--strength", "3", "--size", "64", "--clip-frames", "8")
+    result = run_module(
+        "train.synth",
+        str(folder),
+        "--videos",
+        "24",
+        "--seed",
+        "1",
+        "--strength",
+        "3",
+        "--size",
+        "64",
+        "--clip-frames",
+        "8",
+    )
     assert result.returncode == 0, result.stderr
     return folder
 
@@ -84,7 +112,9 @@ def test_report_files_are_written_next_to_the_checkpoint(trained):
 def test_same_seed_gives_the_same_model(trained, tiny_dataset, tmp_path, capsys):
     checkpoint, _ = trained
     again = tmp_path / "again.pth"
-    code, _, err = run_train(capsys, "--data", tiny_dataset, "--out", again, *TINY, "--cache-dir", checkpoint.parent / "frame_cache")
+    code, _, err = run_train(
+        capsys, "--data", tiny_dataset, "--out", again, *TINY, "--cache-dir", checkpoint.parent / "frame_cache"
+    )
     assert code == 0, err[-3000:]
     first = json.loads(checkpoint.with_name("deepfake.report.json").read_text())["predictions"]["validation"]
     second = json.loads(again.with_name("again.report.json").read_text())["predictions"]["validation"]
@@ -96,14 +126,29 @@ def test_pretrained_backbone_file_is_used(tiny_dataset, tmp_path, capsys):
     state["conv1.weight"].fill_(0.0123)  # a value random init never gives
     weights = tmp_path / "resnet18.pth"
     torch.save(state, weights)
-    code, _, err = run_train(capsys, "--data", tiny_dataset, "--out", tmp_path / "p.pth", *TINY, "--epochs", "1", "--lr", "1e-9", "--pretrained", weights)
+    code, _, err = run_train(
+        capsys,
+        "--data",
+        tiny_dataset,
+        "--out",
+        tmp_path / "p.pth",
+        *TINY,
+        "--epochs",
+        "1",
+        "--lr",
+        "1e-9",
+        "--pretrained",
+        weights,
+    )
     assert code == 0, err[-3000:]
     trained_conv1 = load_detector(tmp_path / "p.pth")[0].backbone.conv1.weight
     assert torch.allclose(trained_conv1, torch.full_like(trained_conv1, 0.0123), atol=1e-5)
 
 
 def test_order_aware_temporal_encoder_trains_on_whole_clips(tiny_dataset, tmp_path, capsys):
-    code, _, err = run_train(capsys, "--data", tiny_dataset, "--out", tmp_path / "g.pth", *TINY, "--epochs", "1", "--temporal", "gru")
+    code, _, err = run_train(
+        capsys, "--data", tiny_dataset, "--out", tmp_path / "g.pth", *TINY, "--epochs", "1", "--temporal", "gru"
+    )
     assert code == 0, err[-3000:]
     detector, config, metadata = load_detector(tmp_path / "g.pth")
     assert config.temporal == "gru" and config.num_frames == 4
@@ -114,8 +159,20 @@ def test_bad_inputs_fail_with_a_clear_message(tmp_path, tiny_dataset, capsys):
     (tmp_path / "empty").mkdir()
     code, _, err = run_train(capsys, "--data", tmp_path / "empty", "--out", tmp_path / "x.pth", "--threads", "1")
     assert code == 2 and "cannot tell the layout" in err
-    code, _, err = run_train(capsys, "--data", tiny_dataset, "--out", tmp_path / "x.pth", "--threads", "1", "--pretrained", tmp_path / "none.pth")
+    code, _, err = run_train(
+        capsys,
+        "--data",
+        tiny_dataset,
+        "--out",
+        tmp_path / "x.pth",
+        "--threads",
+        "1",
+        "--pretrained",
+        tmp_path / "none.pth",
+    )
     assert code == 2 and "not found" in err
-    code, _, err = run_train(capsys, "--data", tiny_dataset, "--out", tmp_path / "x.pth", "--temporal", "tcn", "--train-frames", "1")
+    code, _, err = run_train(
+        capsys, "--data", tiny_dataset, "--out", tmp_path / "x.pth", "--temporal", "tcn", "--train-frames", "1"
+    )
     assert code == 2 and "--train-frames must equal --frames" in err
     assert not (tmp_path / "x.pth").exists()

@@ -95,7 +95,14 @@ def test_augmented_batches_degrade_a_pair_alike(tmp_path):
     clean, _ = make_batch(videos, [0, 1], clean_plan, (0.5,) * 3, (0.25,) * 3, np.random.default_rng(0))
     changed = 0
     for seed in range(8):
-        augmented, _ = make_batch(videos, [0, 1], BatchPlan(2, 0, flip=False, augment=True), (0.5,) * 3, (0.25,) * 3, np.random.default_rng(seed))
+        augmented, _ = make_batch(
+            videos,
+            [0, 1],
+            BatchPlan(2, 0, flip=False, augment=True),
+            (0.5,) * 3,
+            (0.25,) * 3,
+            np.random.default_rng(seed),
+        )
         assert augmented.shape == clean.shape
         assert np.array_equal(augmented[0].numpy(), augmented[1].numpy())  # one draw per pair
         changed += not np.array_equal(augmented[0].numpy(), clean[0].numpy())

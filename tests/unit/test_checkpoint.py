@@ -16,7 +16,9 @@ def small_config():
 def test_round_trip_keeps_weights_and_metadata(tmp_path, small_config):
     detector = build_detector(small_config).eval()
     path = tmp_path / "model.pth"
-    save_checkpoint(path, detector, small_config, threshold=0.42, metrics={"val_auc": 0.9}, data={"clips": 3}, version="2.1")
+    save_checkpoint(
+        path, detector, small_config, threshold=0.42, metrics={"val_auc": 0.9}, data={"clips": 3}, version="2.1"
+    )
     assert torch.load(path, weights_only=True)["version"] == "2.1"  # plain, safe-to-load dict
     loaded, config, metadata = load_detector(path)
     assert config == small_config

@@ -36,7 +36,9 @@ def test_a_busy_sibling_halves_the_share(tmp_path, sibling):
 
 def test_marks_of_dead_or_unrelated_processes_do_not_count_and_are_removed(tmp_path, sibling):
     (tmp_path / f"busy-{sibling.pid}").touch()
-    share = CoreShare(cores=2, marks_prefix=tmp_path / "busy-", parent_pid=os.getppid())  # the sibling is no child of our parent
+    share = CoreShare(
+        cores=2, marks_prefix=tmp_path / "busy-", parent_pid=os.getppid()
+    )  # the sibling is no child of our parent
     (tmp_path / "busy-999999999").touch()  # no such process
     (tmp_path / "other-file").touch()  # not a mark: left alone
     with share.busy():

@@ -25,7 +25,10 @@ def test_plain_layout_labels_and_pairs_same_named_files(tmp_path):
     layout, items = read_dataset(tmp_path)
     assert layout == "plain"
     assert sorted((i.path.relative_to(tmp_path).as_posix(), i.label) for i in items) == [
-        ("fake/a.mp4", FAKE), ("fake/c.webm", FAKE), ("real/a.mp4", REAL), ("real/sub/b.mov", REAL),
+        ("fake/a.mp4", FAKE),
+        ("fake/c.webm", FAKE),
+        ("real/a.mp4", REAL),
+        ("real/sub/b.mov", REAL),
     ]
     groups = {i.path.relative_to(tmp_path).as_posix(): i.group for i in items}
     assert groups["real/a.mp4"] == groups["fake/a.mp4"]
@@ -78,7 +81,9 @@ def test_celebdf_layout_uses_the_testing_list_as_test_split(tmp_path):
         "Celeb-synthesis/id0_id16_0000.mp4",
         "Celeb-synthesis/id1_id2_0001.mp4",
     )
-    (tmp_path / "List_of_testing_videos.txt").write_text("1 YouTube-real/00170.mp4\n0 Celeb-synthesis/id1_id2_0001.mp4\n\n")
+    (tmp_path / "List_of_testing_videos.txt").write_text(
+        "1 YouTube-real/00170.mp4\n0 Celeb-synthesis/id1_id2_0001.mp4\n\n"
+    )
     layout, items = read_dataset(tmp_path)
     assert layout == "celebdf"
     named = by_name(items)

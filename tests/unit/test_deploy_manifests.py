@@ -51,7 +51,9 @@ def environment(of: dict) -> dict[str, str]:
 
 def pod_config() -> dict[str, str]:
     """The config TorchServe runs with in the pod: the repository's file plus the pod overrides."""
-    merged = merge_properties((REPO_ROOT / "config.properties").read_text(), (DEPLOY / "pod-config" / "pod.properties").read_text())
+    merged = merge_properties(
+        (REPO_ROOT / "config.properties").read_text(), (DEPLOY / "pod-config" / "pod.properties").read_text()
+    )
     return properties(merged)
 
 
@@ -71,7 +73,9 @@ def dockerfile_copies() -> dict[str, str]:
             *sources, destination = words[1:]
             destination = destination if destination.startswith("/") else f"{workdir}/{destination}"
             for source in sources:
-                copies[source] = f"{destination.rstrip('/')}/{Path(source).name}" if destination.endswith("/") else destination
+                copies[source] = (
+                    f"{destination.rstrip('/')}/{Path(source).name}" if destination.endswith("/") else destination
+                )
     return copies
 
 
@@ -97,23 +101,35 @@ def test_kustomizations_name_files_that_exist(folder):
 def test_the_pod_binds_every_interface_on_the_configured_ports_with_token_auth_on():
     config = pod_config()
     repo_ports = ports_from_config((REPO_ROOT / "config.properties").read_text())
-    for key, port in (("inference_address", repo_ports.inference), ("management_address", repo_ports.management), ("metrics_address", repo_ports.metrics)):
+    for key, port in (
+        ("inference_address", repo_ports.inference),
+        ("management_address", repo_ports.management),
+        ("metrics_address", repo_ports.metrics),
+    ):
         assert config[key] == f"http://0.0.0.0:{port}"
     assert config.get("disable_token_authorization", "false") == "false", "a non-loopback address needs token auth"
     assert config["enable_model_api"] == "false"
     ports = {port["name"]: port["containerPort"] for port in container("torchserve")["ports"]}
-    assert ports == {"inference": repo_ports.inference, "management": repo_ports.management, "metrics": repo_ports.metrics}
+    assert ports == {
+        "inference": repo_ports.inference,
+        "management": repo_ports.management,
+        "metrics": repo_ports.metrics,
+    }
 
 
 def test_the_image_carries_what_the_archive_step_and_the_repository_make():
     copies = dockerfile_copies()
     mar = makefile_mar()
     assert mar.name == f"{MODEL_NAME}.mar"
-    assert copies[str(mar)] == f"{pod_config()['model_store']}/{mar.name}", "model_store of the pod must hold the archive"
+    assert copies[str(mar)] == f"{pod_config()['model_store']}/{mar.name}", (
+        "model_store of the pod must hold the archive"
+    )
     assert copies["config.properties"] == "/app/config.properties"
     for source in copies:
         assert source == str(mar) or (REPO_ROOT / source).exists(), f"Dockerfile copies a missing {source}"
-    allowed = [line[1:] for line in (DEPLOY / "Dockerfile.dockerignore").read_text().splitlines() if line.startswith("!")]
+    allowed = [
+        line[1:] for line in (DEPLOY / "Dockerfile.dockerignore").read_text().splitlines() if line.startswith("!")
+    ]
     assert sorted(copies) == sorted(allowed), "the build context must hold exactly what the Dockerfile copies"
 
 
@@ -126,7 +142,12 @@ def test_torchserve_starts_from_the_merged_config_with_the_archive():
     generated = load("pod-config/kustomization.yaml")["configMapGenerator"][0]
     assert config_map == generated["name"]
     pod_properties = f"{mounts['pod-config']}/{generated['files'][0]}"
-    assert shlex.split(script)[:4] == ["python", copies["deploy/pod_config.py"], copies["config.properties"], pod_properties]
+    assert shlex.split(script)[:4] == [
+        "python",
+        copies["deploy/pod_config.py"],
+        copies["config.properties"],
+        pod_properties,
+    ]
     assert environment(torchserve)["TS_CONFIG_FILE"] == f"{torchserve['workingDir']}/config.properties"
     assert mounts["run"] == torchserve["workingDir"], "key_file.json and logs/ need a writable working directory"
     assert "torchserve --start --foreground --ncs --models deepfake.mar" in script
@@ -140,7 +161,9 @@ def test_probes_ask_the_management_api_whether_the_model_is_ready():
         assert torchserve[kind]["exec"]["command"] == ["python", probe_script, mode]
     repo_ports = ports_from_config((REPO_ROOT / "config.properties").read_text())
     assert probe.MANAGEMENT_URL == f"http://127.0.0.1:{repo_ports.management}"
-    assert probe.KEY_FILE == Path("key_file.json") and probe.MODEL == MODEL_NAME  # run in TorchServe's working directory
+    assert (
+        probe.KEY_FILE == Path("key_file.json") and probe.MODEL == MODEL_NAME
+    )  # run in TorchServe's working directory
     assert torchserve["workingDir"] == str(Path(environment(torchserve)["TS_CONFIG_FILE"]).parent)
 
 
@@ -162,7 +185,10 @@ def test_the_autoscaler_scales_the_deployment_on_the_queue_latency_metric():
     (metric,) = hpa["metrics"]
     (rule,) = load("kubernetes/monitoring/prometheus-adapter-values.yaml")["rules"]["custom"]
     assert metric["type"] == "Pods" and metric["pods"]["metric"]["name"] == rule["name"]["as"]
-    assert "ts_queue_latency_microseconds" in rule["seriesQuery"] and "rate(ts_queue_latency_microseconds" in rule["metricsQuery"]
+    assert (
+        "ts_queue_latency_microseconds" in rule["seriesQuery"]
+        and "rate(ts_queue_latency_microseconds" in rule["metricsQuery"]
+    )
     assert set(rule["resources"]["overrides"]) == {"namespace", "pod"}
     assert hpa["minReplicas"] <= hpa["maxReplicas"]
     template = load("kubernetes/deployment.yaml")["spec"]["template"]["metadata"]
@@ -193,7 +219,9 @@ def test_the_kserve_variant_runs_the_same_pod_with_the_proxy_first():
     predictor = load("kserve/inferenceservice.yaml")["spec"]["predictor"]
     deployment_pod = pod_spec()
     first, *rest = predictor["containers"]
-    assert first == {**container("proxy"), "name": "kserve-container"}, "KServe routes to the first container: the proxy"
+    assert first == {**container("proxy"), "name": "kserve-container"}, (
+        "KServe routes to the first container: the proxy"
+    )
     assert rest == [container("torchserve")]
     for key, value in deployment_pod.items():
         if key != "containers":

@@ -70,8 +70,6 @@ def test_list_of_images_uses_the_same_policy():
     assert [int(f[0, 0, 0]) for f in sampled.frames] == sampled.indices == list(range(1, 32, 2))
 
 
-
-
 def _truncated_mp4() -> bytes:
     data = (shared_video_files()[0].parent / "sample-mp4.mp4").read_bytes()
     return data[: len(data) // 50]

@@ -10,9 +10,7 @@ import pytest
 from handler.inputs import DescribePayload, FramesPayload, VideoPayload, parse_request
 from model.errors import VideoInputError
 
-PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC"
-)
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC")
 
 
 def parse(fields: dict, content_types: dict | None = None, max_frames: int = 8):

@@ -18,9 +18,15 @@ def answer(probability: float, threshold: float = 0.5) -> dict:
     return prediction(sampled, score, threshold, MODEL, {"decode": 1.23, "inference": 4.56})
 
 
-@pytest.mark.parametrize(("probability", "threshold", "label", "confidence"), [
-    (0.9, 0.5, "fake", 0.9), (0.2, 0.5, "real", 0.8), (0.5, 0.5, "fake", 0.5), (0.6, 0.7, "real", 0.4),
-])
+@pytest.mark.parametrize(
+    ("probability", "threshold", "label", "confidence"),
+    [
+        (0.9, 0.5, "fake", 0.9),
+        (0.2, 0.5, "real", 0.8),
+        (0.5, 0.5, "fake", 0.5),
+        (0.6, 0.7, "real", 0.4),
+    ],
+)
 def test_label_and_confidence_follow_the_threshold(probability, threshold, label, confidence):
     result = answer(probability, threshold)
     assert result["label"] == label

@@ -29,7 +29,9 @@ def test_star_origin_is_refused():
         origin_rules(["*"])
 
 
-@pytest.mark.parametrize("header, name", [("127.0.0.1:8000", "127.0.0.1"), ("localhost", "localhost"), ("[::1]:8000", "::1"), ("::1", "::1")])
+@pytest.mark.parametrize(
+    "header, name", [("127.0.0.1:8000", "127.0.0.1"), ("localhost", "localhost"), ("[::1]:8000", "::1"), ("::1", "::1")]
+)
 def test_host_name_drops_the_port(header, name):
     assert host_name(header) == name
 

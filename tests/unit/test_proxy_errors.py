@@ -11,7 +11,9 @@ def test_handler_error_body_passes_through():
 
 
 def test_torchserve_error_keeps_its_message_and_gets_a_snake_case_code():
-    content = json.dumps({"code": 404, "type": "ModelNotFoundException", "message": "Model not found: deepfake"}).encode()
+    content = json.dumps(
+        {"code": 404, "type": "ModelNotFoundException", "message": "Model not found: deepfake"}
+    ).encode()
     assert upstream_error_body(404, content) == {"error": "Model not found: deepfake", "code": "model_not_found"}
 
 
@@ -22,8 +24,14 @@ def test_handler_json_inside_a_torchserve_message_is_unwrapped():
 
 
 def test_non_json_error_is_wrapped_with_its_status():
-    assert upstream_error_body(502, b"<html>Bad Gateway</html>") == {"error": "<html>Bad Gateway</html>", "code": "torchserve_502"}
-    assert upstream_error_body(500, b"") == {"error": "TorchServe answered HTTP 500 without a body", "code": "torchserve_500"}
+    assert upstream_error_body(502, b"<html>Bad Gateway</html>") == {
+        "error": "<html>Bad Gateway</html>",
+        "code": "torchserve_502",
+    }
+    assert upstream_error_body(500, b"") == {
+        "error": "TorchServe answered HTTP 500 without a body",
+        "code": "torchserve_500",
+    }
 
 
 def test_torchserve_code_from_type_names():

@@ -13,7 +13,12 @@ TOKEN_REFUSED = ApiError(502, "torchserve_unauthorized", "refused the key")
 
 
 def described(*statuses):
-    return httpx.Response(200, json=[{"modelName": "deepfake", "workers": [{"id": str(9000 + i), "status": s} for i, s in enumerate(statuses)]}])
+    return httpx.Response(
+        200,
+        json=[
+            {"modelName": "deepfake", "workers": [{"id": str(9000 + i), "status": s} for i, s in enumerate(statuses)]}
+        ],
+    )
 
 
 def test_ready_when_ping_answers_and_one_worker_is_ready():
@@ -22,17 +27,25 @@ def test_ready_when_ping_answers_and_one_worker_is_ready():
     assert (result.checks.workers_ready, result.checks.workers_total) == (1, 2)
 
 
-@pytest.mark.parametrize("ping, management, down, code", [
-    (UNREACHABLE, UNREACHABLE, "torchserve", "torchserve_unavailable"),
-    (UNREACHABLE, described("READY"), "inference_api", "torchserve_unavailable"),
-    (PING_OK, UNREACHABLE, "management_api", "torchserve_unavailable"),
-    (TOKEN_REFUSED, described("READY"), "inference_api", "torchserve_unauthorized"),
-    (PING_OK, TOKEN_REFUSED, "management_api", "torchserve_unauthorized"),
-    (httpx.Response(500, json={"status": "Unhealthy"}), described("READY"), "inference_api", "torchserve_error"),
-    (PING_OK, httpx.Response(404, json={"code": 404, "message": "Model not found: deepfake"}), "model", "model_not_registered"),
-    (PING_OK, described(), "worker", "no_ready_worker"),
-    (PING_OK, described("UNLOADING", "STARTING"), "worker", "no_ready_worker"),
-])
+@pytest.mark.parametrize(
+    "ping, management, down, code",
+    [
+        (UNREACHABLE, UNREACHABLE, "torchserve", "torchserve_unavailable"),
+        (UNREACHABLE, described("READY"), "inference_api", "torchserve_unavailable"),
+        (PING_OK, UNREACHABLE, "management_api", "torchserve_unavailable"),
+        (TOKEN_REFUSED, described("READY"), "inference_api", "torchserve_unauthorized"),
+        (PING_OK, TOKEN_REFUSED, "management_api", "torchserve_unauthorized"),
+        (httpx.Response(500, json={"status": "Unhealthy"}), described("READY"), "inference_api", "torchserve_error"),
+        (
+            PING_OK,
+            httpx.Response(404, json={"code": 404, "message": "Model not found: deepfake"}),
+            "model",
+            "model_not_registered",
+        ),
+        (PING_OK, described(), "worker", "no_ready_worker"),
+        (PING_OK, described("UNLOADING", "STARTING"), "worker", "no_ready_worker"),
+    ],
+)
 def test_each_unready_part_is_named(ping, management, down, code):
     result = verdict("deepfake", health_checks(ping, management))
     assert result.status == "unavailable"

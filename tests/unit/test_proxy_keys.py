@@ -7,11 +7,13 @@ from proxy.keys import KeySource, TorchServeKeys, bearer, parse_key_file
 
 
 def key_file_text(inference, management):
-    return json.dumps({
-        "management": {"key": management, "expiration time": "2026-01-01T00:00:00Z"},
-        "inference": {"key": inference, "expiration time": "2026-01-01T00:00:00Z"},
-        "API": {"key": "api-key"},
-    })
+    return json.dumps(
+        {
+            "management": {"key": management, "expiration time": "2026-01-01T00:00:00Z"},
+            "inference": {"key": inference, "expiration time": "2026-01-01T00:00:00Z"},
+            "API": {"key": "api-key"},
+        }
+    )
 
 
 def test_parse_key_file_as_torchserve_writes_it():

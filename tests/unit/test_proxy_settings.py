@@ -26,7 +26,9 @@ def test_flag_wins_over_environment_which_wins_over_default():
 
 
 def test_upload_limit_is_given_in_mib_and_lists_are_comma_separated():
-    settings = load_settings(["--max-upload-mb", "2.5", "--cors-origins", "chrome-extension://*, http://localhost:3000"], environ={})
+    settings = load_settings(
+        ["--max-upload-mb", "2.5", "--cors-origins", "chrome-extension://*, http://localhost:3000"], environ={}
+    )
     assert settings.max_upload_bytes == int(2.5 * MIB)
     assert settings.cors_origins == ("chrome-extension://*", "http://localhost:3000")
 
@@ -40,15 +42,18 @@ def test_binding_a_named_address_also_accepts_it_as_host_header():
     assert load_settings(["--host", "0.0.0.0"], environ={}).allowed_hosts == LOOPBACK_HOSTS
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["--port", "80a"], "port must be an integer"),
-    (["--port", "70000"], "port must be an integer"),
-    (["--timeout-s", "0"], "timeout-s must be positive"),
-    (["--max-upload-mb", "lots"], "max-upload-mb must be a number"),
-    (["--inference-url", "127.0.0.1:8080"], "inference-url must start with http"),
-    (["--cors-origins", "*"], "CORS origin '*' is refused"),
-    (["--cors-origins", "localhost"], "must look like scheme://host"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--port", "80a"], "port must be an integer"),
+        (["--port", "70000"], "port must be an integer"),
+        (["--timeout-s", "0"], "timeout-s must be positive"),
+        (["--max-upload-mb", "lots"], "max-upload-mb must be a number"),
+        (["--inference-url", "127.0.0.1:8080"], "inference-url must start with http"),
+        (["--cors-origins", "*"], "CORS origin '*' is refused"),
+        (["--cors-origins", "localhost"], "must look like scheme://host"),
+    ],
+)
 def test_bad_values_stop_with_a_message_naming_the_option(argv, message, capsys):
     with pytest.raises(SystemExit) as stopped:
         load_settings(argv, environ={})

@@ -8,9 +8,16 @@ from proxy.errors import ApiError
 from proxy.upload import declared_length, forwarded_content_type, limited, upstream_headers
 
 
-@pytest.mark.parametrize("header", [
-    "multipart/form-data; boundary=----abc", "application/json", "application/octet-stream", "video/mp4", "Video/WebM",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "multipart/form-data; boundary=----abc",
+        "application/json",
+        "application/octet-stream",
+        "video/mp4",
+        "Video/WebM",
+    ],
+)
 def test_accepted_content_types_are_forwarded_whole(header):
     assert forwarded_content_type(header) == header
 
@@ -34,7 +41,9 @@ def test_content_length_over_the_limit_is_refused_before_reading():
     assert refused.value.details["limit_bytes"] == 1000
 
 
-@pytest.mark.parametrize("value, code", [("0", "empty_body"), ("12x", "bad_content_length"), ("-5", "bad_content_length")])
+@pytest.mark.parametrize(
+    "value, code", [("0", "empty_body"), ("12x", "bad_content_length"), ("-5", "bad_content_length")]
+)
 def test_empty_or_malformed_content_length_is_a_400(value, code):
     with pytest.raises(ApiError) as refused:
         declared_length({"content-length": value}, limit=1000)
@@ -55,6 +64,7 @@ async def chunks_of(sizes):
 def collect(stream):
     async def run():
         return [chunk async for chunk in stream]
+
     return asyncio.run(run())
 
 

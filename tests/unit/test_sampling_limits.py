@@ -29,9 +29,29 @@ def test_a_video_within_the_budget_is_sampled(shared_videos_dir):
 def mpeg_ts(path, width: int, height: int, offset_s: float) -> bytes:
     source = f"color=c=gray:size={width}x{height}:rate=2:duration=2"
     subprocess.run(
-        ["ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", source, "-c:v", "libx264", "-preset", "ultrafast",
-         "-pix_fmt", "yuv420p", "-output_ts_offset", str(offset_s), "-f", "mpegts", str(path)],
-        check=True, timeout=120,
+        [
+            "ffmpeg",
+            "-y",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            source,
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            "-output_ts_offset",
+            str(offset_s),
+            "-f",
+            "mpegts",
+            str(path),
+        ],
+        check=True,
+        timeout=120,
     )
     return path.read_bytes()
 

@@ -9,20 +9,44 @@ import pytest
 from handler.scan_results import CSV_COLUMNS, ResultsError, ResultsWriter, csv_row, latest_status, read_records, rewrite
 
 ANSWER = {
-    "file": "/videos/a.mp4", "status": 200, "scanned_at": "2026-01-01T00:00:00+00:00",
-    "label": "fake", "probability": 0.8, "confidence": 0.8, "threshold": 0.5,
-    "frames": {"count": 16, "scores": [0.8] * 16}, "video": {"width": 640, "height": 360, "duration_s": 4.0},
-    "model": {"name": "deepfake", "version": "1.0"}, "timing_ms": {"decode": 1.0},
+    "file": "/videos/a.mp4",
+    "status": 200,
+    "scanned_at": "2026-01-01T00:00:00+00:00",
+    "label": "fake",
+    "probability": 0.8,
+    "confidence": 0.8,
+    "threshold": 0.5,
+    "frames": {"count": 16, "scores": [0.8] * 16},
+    "video": {"width": 640, "height": 360, "duration_s": 4.0},
+    "model": {"name": "deepfake", "version": "1.0"},
+    "timing_ms": {"decode": 1.0},
 }
-REFUSAL = {"file": "/videos/b.mp4", "status": 400, "scanned_at": "2026-01-01T00:00:01+00:00", "error": "not a video", "code": "undecodable"}
+REFUSAL = {
+    "file": "/videos/b.mp4",
+    "status": 400,
+    "scanned_at": "2026-01-01T00:00:01+00:00",
+    "error": "not a video",
+    "code": "undecodable",
+}
 
 
 def test_csv_row_flattens_an_answer_and_keeps_errors_only_for_refusals():
     row = csv_row(ANSWER)
     assert tuple(row) == CSV_COLUMNS
-    assert (row["frames"], row["width"], row["duration_s"], row["model_version"], row["code"]) == (16, 640, 4.0, "1.0", "")
+    assert (row["frames"], row["width"], row["duration_s"], row["model_version"], row["code"]) == (
+        16,
+        640,
+        4.0,
+        "1.0",
+        "",
+    )
     refused = csv_row(REFUSAL)
-    assert (refused["code"], refused["error"], refused["label"], refused["frames"]) == ("undecodable", "not a video", "", "")
+    assert (refused["code"], refused["error"], refused["label"], refused["frames"]) == (
+        "undecodable",
+        "not a video",
+        "",
+        "",
+    )
 
 
 @pytest.mark.parametrize("name", ["results.csv", "results.jsonl"])

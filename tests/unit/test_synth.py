@@ -66,7 +66,12 @@ def test_a_pair_plan_depends_only_on_seed_and_index():
 
 @pytest.mark.parametrize(
     "overrides, message",
-    [({"videos": 3}, "even"), ({"videos": 0}, "even"), ({"size": 33}, "even number >= 32"), ({"strength": -1}, "strength")],
+    [
+        ({"videos": 3}, "even"),
+        ({"videos": 0}, "even"),
+        ({"size": 33}, "even number >= 32"),
+        ({"strength": -1}, "strength"),
+    ],
 )
 def test_bad_settings_are_refused(overrides, message):
     with pytest.raises(ValueError, match=message):

@@ -13,7 +13,14 @@ def write_manifest(folder, **values):
 def test_reused_only_when_every_generation_setting_matches(tmp_path):
     settings = synth_settings(tmp_path / "synth", seed=0, strength=5.0)
     assert not existing_data_matches(settings)
-    same = {"seed": 0, "strength": 5.0, "videos": settings.videos, "size": settings.size, "clip_frames": settings.clip_frames, "fps": settings.fps}
+    same = {
+        "seed": 0,
+        "strength": 5.0,
+        "videos": settings.videos,
+        "size": settings.size,
+        "clip_frames": settings.clip_frames,
+        "fps": settings.fps,
+    }
     write_manifest(settings.out_dir, **same)
     assert existing_data_matches(settings)
     write_manifest(settings.out_dir, **{**same, "strength": 4.0})

@@ -19,11 +19,21 @@ def parse_args(argv: list[str] | None = None) -> SynthSettings:
     parser.add_argument("out_dir", type=Path, help="output folder (created; only files it wrote earlier are replaced)")
     parser.add_argument("--videos", type=int, required=True, help="number of videos, even: half real, half fake")
     parser.add_argument("--seed", type=int, default=0, help="same seed, same dataset (default 0)")
-    parser.add_argument("--strength", type=float, default=5.0, help="artifact strength: 0 = none, 1 ~ subtle self-blended fakes, 5 = obvious (default 5: what the demo model learns in minutes, see train/README.md)")
+    parser.add_argument(
+        "--strength",
+        type=float,
+        default=5.0,
+        help="artifact strength: 0 = none, 1 ~ subtle self-blended fakes, 5 = obvious (default 5: what the demo model learns in minutes, see train/README.md)",
+    )
     parser.add_argument("--size", type=int, default=224, help="frame width and height in pixels (default 224)")
     parser.add_argument("--clip-frames", type=int, default=24, help="frames per clip (default 24)")
     parser.add_argument("--fps", type=int, default=12, help="frame rate of the clips (default 12)")
-    parser.add_argument("--procedural", type=float, default=0.25, help="share of pairs drawn from procedural scenes instead of face photos (default 0.25)")
+    parser.add_argument(
+        "--procedural",
+        type=float,
+        default=0.25,
+        help="share of pairs drawn from procedural scenes instead of face photos (default 0.25)",
+    )
     parser.add_argument("--workers", type=int, default=1, help="parallel processes (default 1)")
     parser.add_argument(
         "--flicker-only",

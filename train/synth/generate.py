@@ -88,7 +88,9 @@ def _prepare_output(out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     foreign = [p.name for p in out_dir.iterdir() if p.name not in GENERATED]
     if foreign:
-        raise FileExistsError(f"{out_dir} holds files this generator did not write ({foreign[:5]}); choose an empty folder")
+        raise FileExistsError(
+            f"{out_dir} holds files this generator did not write ({foreign[:5]}); choose an empty folder"
+        )
     for name in GENERATED:
         target = out_dir / name
         if target.is_dir():
@@ -155,7 +157,9 @@ def render_pair(settings: SynthSettings, plan: PairPlan, source: FaceSource) -> 
 
 def _render_job(job: tuple[SynthSettings, PairPlan]) -> dict:
     settings, plan = job
-    source = procedural_scene(np.random.default_rng(plan.seed)) if plan.source_index is None else _SOURCES[plan.source_index]
+    source = (
+        procedural_scene(np.random.default_rng(plan.seed)) if plan.source_index is None else _SOURCES[plan.source_index]
+    )
     reals, fakes, masks = render_pair(settings, plan, source)
     out = settings.out_dir
     write_h264(out / "real" / f"{plan.name}.mp4", reals, settings.fps, plan.effects.crf)

@@ -68,7 +68,9 @@ def blend_mask(
     return (manipulation.opacity * smooth).astype(np.float32)
 
 
-def altered_copy(frame: np.ndarray, centre: tuple[float, float], manipulation: Manipulation, jitter: np.ndarray) -> np.ndarray:
+def altered_copy(
+    frame: np.ndarray, centre: tuple[float, float], manipulation: Manipulation, jitter: np.ndarray
+) -> np.ndarray:
     """The frame as the "swapped-in" face would look: re-coloured, re-sharpened, mis-registered.
     `jitter` (3 values in [-1, 1]) varies colour and position per frame: temporal flicker."""
     flicker = manipulation.flicker

@@ -34,7 +34,9 @@ def _lerp(a: float, b: float, t: float) -> float:
     return a + (b - a) * t
 
 
-def random_camera_path(rng: np.random.Generator, box: tuple[int, int, int, int], image_shape: tuple[int, ...]) -> CameraPath:
+def random_camera_path(
+    rng: np.random.Generator, box: tuple[int, int, int, int], image_shape: tuple[int, ...]
+) -> CameraPath:
     """A path that keeps the region in view: the window is 1.8-3x the region (less on tight
     crops such as face chips, where more would show mirrored borders), drifting <= 15%."""
     x, y, w, h = box
@@ -57,7 +59,9 @@ def render_view(image: np.ndarray, matrix: np.ndarray, out_size: int) -> np.ndar
     return cv2.warpAffine(image, matrix, (out_size, out_size), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT101)
 
 
-def region_in_view(box: tuple[int, int, int, int], matrix: np.ndarray) -> tuple[tuple[float, float], tuple[float, float]]:
+def region_in_view(
+    box: tuple[int, int, int, int], matrix: np.ndarray
+) -> tuple[tuple[float, float], tuple[float, float]]:
     """The region's centre and half-sizes in output pixels (the view is a similarity transform)."""
     x, y, w, h = box
     centre = matrix @ np.array([x + w / 2, y + h / 2, 1.0])
