@@ -26,24 +26,39 @@ from serving.gradcam import clip_gradcam
 from serving.inputs import DescribePayload, parse_request, sample_payload
 from serving.metrics import ServingMetrics
 from serving.request_state import RequestState
-from serving.responses import model_description, model_summary, prediction, refusal
+from serving.responses import model_description, model_summary, non_finite_paths, prediction, refusal
 from serving.settings import available_cores, read_settings
 
 logger = logging.getLogger(__name__)
 
+# TorchServe's worker json.loads application/json bodies (and decodes text/*) before the handler
+# sees them, without any size or depth budget; it reads this variable for every request, so
+# setting it here hands every later request over as the client's bytes (serving/inputs.py).
+RAW_INPUT_ENVIRONMENT = {"TS_DECODE_INPUT_REQUEST": "false"}
+
+
+def release_uploads(fields: dict) -> None:
+    """Free the request's bytes once decoded: TorchServe's worker loop keeps the batch referenced
+    until the next one has arrived, so an upload would otherwise sit in memory through the
+    forward pass and the wait for the next request (two uploads at once)."""
+    for value in fields.values():
+        if isinstance(value, bytearray):
+            try:
+                value.clear()
+            except BufferError:  # still exported (a reader not yet collected): freed with the batch
+                pass
+
 
 class DeepfakeHandler(BaseHandler):
     def initialize(self, context):
+        os.environ.update(RAW_INPUT_ENVIRONMENT)
         self.context = context
         self.manifest = context.manifest
         self.settings = read_settings(context.model_name)
         torch.set_num_threads(self.settings.threads(available_cores()))
         # threads fixed by DEEPFAKE_TORCH_THREADS stay fixed; else they follow the busy workers
-        self.core_share = (
-            None
-            if self.settings.torch_threads
-            else CoreShare(available_cores(), sibling_marks_prefix(context.model_name))
-        )
+        marks = None if self.settings.torch_threads else sibling_marks_prefix(context.model_name)
+        self.core_share = None if marks is None else CoreShare(available_cores(), marks)
         gpu_id = context.system_properties.get("gpu_id")
         self.device = torch.device(f"cuda:{gpu_id}" if torch.cuda.is_available() and gpu_id is not None else "cpu")
         self.model_pt_path = os.path.join(
@@ -96,7 +111,7 @@ class DeepfakeHandler(BaseHandler):
             content_types = {
                 name: (self.context.get_request_header(index, name) or {}).get("content-type") for name in fields
             }
-            payload = parse_request(fields, content_types, self.settings.max_json_frames)
+            payload = parse_request(fields, content_types, self.settings.json)
             if isinstance(payload, DescribePayload):
                 state.describe = True
                 return state
@@ -105,9 +120,11 @@ class DeepfakeHandler(BaseHandler):
             state.clip, state.faces = prepared.tensor, prepared.describe_faces()
         except VideoInputError as error:
             state.error = error
-        except Exception as error:  # anything else raised while reading untrusted bytes is still bad input
+        except Exception:  # anything else raised while reading untrusted bytes is still bad input
             logger.warning("request %d: unreadable input", index, exc_info=True)
-            state.error = VideoInputError(f"the input could not be read: {error}", "undecodable")
+            state.error = VideoInputError("the input could not be read as a video or images", "undecodable")
+        finally:
+            release_uploads(fields)
         state.decode_s = time.perf_counter() - started
         if state.error is not None:
             metrics.rejected(state.error.code)
@@ -148,7 +165,19 @@ class DeepfakeHandler(BaseHandler):
             else:
                 answers.append(self._answer(state, len([s for s in states if s.score is not None])))
                 metrics.predicted(answers[-1]["label"])
+            answers[-1] = self._finite(index, answers[-1])
         return answers
+
+    def _finite(self, index: int, answer: dict) -> dict:
+        """An answer with NaN or an infinity would not be JSON (json.dumps writes them bare): refused instead."""
+        bad = non_finite_paths(answer)
+        if not bad:
+            return answer
+        logger.warning("request %d: non-finite numbers in the answer at %s", index, bad[:5])
+        error = VideoInputError(f"the input gives numbers that are not finite ({', '.join(bad[:3])})", "non_finite")
+        status, refused = refusal(error)
+        self.context.set_response_status(status, error.code, index)
+        return refused
 
     def _answer(self, state: RequestState, batch_size: int) -> dict:
         timing_ms = {"decode": state.decode_s * 1000, "inference": self.batch_inference_s * 1000}
