@@ -21,7 +21,7 @@ from model.checkpoint import save_checkpoint
 from model.config import ModelConfig
 from model.inference import DEFAULT_CHUNK_FRAMES, score_pixel_clips
 from model.network import DeepfakeDetector, build_detector
-from model.precision import DEFAULT_PRECISION, uses_bf16
+from model.precision import uses_bf16
 from model.pretrained import load_backbone_weights
 
 from . import distributed
@@ -30,44 +30,13 @@ from .cache import CachedVideo, build_cache, load_frames
 from .datasets import read_dataset, summarize
 from .metrics import roc_auc
 from .report import Evaluation, write_report
+from .settings import TrainSettings
 from .split import class_counts, split_items
 
 SYNTH_NOTICE = (
     "DEMO MODEL trained on synthetic clips (python -m train.synth, strength {strength}). These figures "
     "measure its own synthetic held-out split only; they say nothing about real-world deepfakes."
 )
-
-
-@dataclass(frozen=True)
-class TrainSettings:
-    data: Path
-    out: Path
-    layout: str = "auto"
-    epochs: int = 20
-    frames: int = 16
-    image_size: int = 224
-    batch_size: int = 32
-    lr: float = 1e-3
-    weight_decay: float = 0.05
-    val_split: float = 0.2
-    seed: int = 0
-    pretrained: str | None = None
-    workers: int = 2
-    train_frames: int | None = None  # None: 1 with mean pooling, else all --frames (in order)
-    temporal: str = "mean"
-    face_crop: bool = False
-    crop: int = 0
-    eval_every: int = 1
-    patience: int = 0
-    precision: str = DEFAULT_PRECISION
-    cache_dir: Path | None = None
-    time_limit_min: float | None = None
-    threads: int | None = None  # None: chosen from the idle cores at start (choose_threads)
-    ffpp_quality: str | None = None
-    augment: bool = False  # random JPEG/H.264 re-encoding and rescaling of training clips
-
-    def resolved_cache_dir(self) -> Path:
-        return self.cache_dir or self.out.parent / "frame_cache"
 
 
 def choose_threads(requested: int | None) -> int:
