@@ -33,17 +33,16 @@ from model.media_types import VIDEO_SUFFIXES
 
 # Answers that say the server, not the file, is at fault (down, no READY worker, queue full, key or
 # model gone): stop, rather than record them for every remaining file. TorchServe's own error types
-# and the proxy's codes for them. A worker failing on a file (InternalServerException) is recorded.
+# (as client/answers.py names them) and the proxy's codes. A worker failing on a file
+# (internal_server) is recorded.
 SERVER_DOWN_CODES = frozenset(
     {
-        "ServiceUnavailableException",
         "service_unavailable",
         "no_ready_worker",
         "torchserve_unavailable",
         "torchserve_unauthorized",
         "torchserve_connection_error",
-        "InvalidKeyException",
-        "ModelNotFoundException",
+        "invalid_key",
         "model_not_found",
     }
 )
@@ -85,7 +84,7 @@ def check_server(client: httpx.Client, target: Target, headers: dict[str, str]) 
     answer = answer_of(response)
     if response.status_code != 200:
         hint = ""
-        if answer.get("code") == "InvalidKeyException":
+        if answer.get("code") == "invalid_key":
             hint = (
                 f"; token auth is on: set {KEY_ENVIRONMENT} to the inference key of key_file.json, or use --proxy-url"
             )
