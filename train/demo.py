@@ -84,11 +84,11 @@ def main(argv: list[str] | None = None) -> int:
         data=args.data, out=args.out, seed=args.seed, workers=2, cache_dir=cache_dir, threads=args.threads, **DEMO_TRAIN
     )
     result = run_training(settings)
-    auc = result["metrics"]["validation"]["roc_auc"]
+    auc = result.metrics["validation"]["roc_auc"]
     print(
         f"demo model: {args.out}, validation ROC-AUC {auc:.4f} on synthetic held-out clips, {time.monotonic() - started:.0f} s in all"
     )
-    print(result["summary"]["notice"])
+    print(result.summary["notice"])
     return 0
 
 
