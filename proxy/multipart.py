@@ -1,12 +1,15 @@
 """Checks a multipart upload's part headers as the body streams through (the parts' data are not kept).
 
-Every part must be `Content-Disposition: form-data; name="..."`: TorchServe's frontend answers a
-part without a name with a NullPointerException (500). The parts are few (a form sends one file)
+Every part must be `Content-Disposition: form-data; name="..."` with a plain name (letters, digits,
+`._-`): TorchServe's frontend answers a part without a name with a NullPointerException (500) and
+one named with a control character with "empty name" (500). The parts are few (a form sends one file)
 and their headers short, so a body cannot make the proxy or TorchServe collect thousands of
 fields or megabytes of header text. Refusals are 400 `bad_multipart` with the connection closed.
 """
 
 from __future__ import annotations
+
+import re
 
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
@@ -15,6 +18,7 @@ from proxy.errors import ApiError, quoted
 
 MAX_PARTS = 16
 MAX_NAME_LENGTH = 128
+FIELD_NAME = re.compile(rf"[A-Za-z0-9._-]{{1,{MAX_NAME_LENGTH}}}")
 MAX_HEADER_BYTES = 8192  # of one part's headers together
 CLOSE = {"Connection": "close"}
 
@@ -92,5 +96,5 @@ class PartHeaderCheck:
         name = options.get(b"name", b"").decode("utf-8", "replace")
         if disposition != b"form-data" or not name:
             self.problem = "every multipart part needs Content-Disposition: form-data with a name (send field 'file')"
-        elif len(name) > MAX_NAME_LENGTH:
-            self.problem = f"multipart field name {quoted(name, 60)} is longer than {MAX_NAME_LENGTH} characters"
+        elif not FIELD_NAME.fullmatch(name):
+            self.problem = f"multipart field name {quoted(name, 60)} is not 1 to {MAX_NAME_LENGTH} letters, digits, '.', '_' or '-'"

@@ -80,9 +80,13 @@ def upstream_error(status: int, content: bytes, passed: dict[str, str]) -> JSONR
             status_code=503,
             headers={**passed, "Retry-After": str(RETRY_AFTER_S)},
         )
+    body = error_body(status, content)
+    if body["code"] == "error_data_decoder":  # TorchServe's frontend could not parse the body: the client's fault
+        body = {"error": "TorchServe could not decode the request body (malformed form data?)", "code": "bad_body"}
+        status = 400
     if status == 503:
         passed = {**passed, "Retry-After": str(RETRY_AFTER_S)}  # TorchServe's queue is full or no worker is up
-    return JSONResponse(error_body(status, content), status_code=status, headers=passed)
+    return JSONResponse(body, status_code=status, headers=passed)
 
 
 async def forward(kind: str, request: Request, torchserve: TorchServeDep, settings: SettingsDep, forwards) -> Response:

@@ -170,6 +170,8 @@ def test_a_named_part_passes():
         multipart(part('attachment; name="file"')),
         multipart(b"Content-Type: video/mp4\r\n\r\nvideo"),
         multipart(part('form-data; name="' + "n" * 500 + '"')),
+        multipart(part('form-data; name="\x1e"')),  # TorchServe's frontend: "empty name", a 500
+        multipart(part('form-data; name="fi le"')),
         multipart(*[part(f'form-data; name="f{i}"') for i in range(17)]),
         multipart(b"X-Long: " + b"h" * 10_000 + b"\r\n" + part('form-data; name="file"')),
         b"--" + BOUNDARY.encode() + b"--\r\n",
@@ -181,6 +183,8 @@ def test_a_named_part_passes():
         "not form-data",
         "no disposition",
         "long name",
+        "control character",
+        "space",
         "17 parts",
         "huge header",
         "none",
