@@ -4,6 +4,7 @@
 #   chromium     - real headless browser for the upload-page and extension tests
 #   libdlib19.1  - ships real face photos (examples/faces) used by the synthetic demo data
 #   a JDK        - TorchServe's frontend is Java
+#   strace       - the hardening tests watch a worker's system calls (no socket, no file opened)
 set -euo pipefail
 
 missing=()
@@ -11,6 +12,7 @@ command -v ffmpeg >/dev/null || missing+=(ffmpeg)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v java >/dev/null || missing+=(default-jre-headless)
 [ -d /usr/share/doc/libdlib19.1/examples/faces ] || missing+=(libdlib19.1)
+command -v strace >/dev/null || missing+=(strace)
 
 if [ ${#missing[@]} -eq 0 ]; then
     echo "system packages: all present"
