@@ -22,7 +22,7 @@ from analysis.pointing_game import pointing_game
 from analysis.sanity import randomisation_test
 from model.checkpoint import load_detector
 from model.frames import sample_clip
-from model.preprocess import preprocess_frames
+from model.preprocess import preprocess_clip
 from tests.fixtures.media import SHARED_VIDEOS_DIR
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -36,7 +36,9 @@ def test_gradcam_changes_when_the_weights_are_randomised(served_mar):
     checkpoint = DEMO_CHECKPOINT if DEMO_CHECKPOINT.is_file() else served_mar[1]
     detector, config, _ = load_detector(checkpoint)
     videos = [SHARED_VIDEOS_DIR / name for name in ("carphone_pristine.mp4", "sample-mp4.mp4")]
-    clips = [preprocess_frames(sample_clip(path.read_bytes(), config.num_frames).frames, config) for path in videos]
+    clips = [
+        preprocess_clip(sample_clip(path.read_bytes(), config.num_frames).frames, config).tensor for path in videos
+    ]
     report = randomisation_test(detector, clips)
     print(
         f"\nrandomisation test ({checkpoint.name}, {report['frames']} frames): mean Spearman {report['mean_spearman']:+.3f}, mean |rho| {report['mean_abs_spearman']:.3f}"
