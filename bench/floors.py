@@ -7,13 +7,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import torch
 
+from bench.stats import median_seconds, run_python_measuring_peak
 from model.config import ModelConfig
 from model.frames import sample_clip, sample_video
 from model.inference import score_clips
 from model.network import DeepfakeDetector, build_detector
 from model.preprocess import preprocess_clip
-
-from .stats import median_seconds, run_python_measuring_peak
 
 NAIVE_PEER = """
 import sys, time, av

@@ -8,15 +8,15 @@ face (model/faces.py), or kept whole where no face is found; which one is report
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import cv2
 import numpy as np
 import torch
 
-from .config import ModelConfig
-from .faces import FaceCrop, crop_frame, locate_face_crops
+from model.config import ModelConfig
+from model.faces import FaceCrop, crop_frame, locate_face_crops
 
 
 def resize_frame(frame: np.ndarray, size: int) -> np.ndarray:

@@ -23,8 +23,7 @@ from model.config import ModelConfig
 from model.errors import VideoInputError
 from model.frames import sample_video
 from model.preprocess import crop_and_resize
-
-from .datasets import VideoItem
+from train.datasets import VideoItem
 
 
 @dataclass(frozen=True)
