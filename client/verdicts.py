@@ -4,8 +4,9 @@ A table for people (a progress bar on stderr when there are several files), `--j
 (one JSON object per file, in the order given). Exit status 1 when any file was refused or
 could not be sent. Token auth: the inference key comes from TORCHSERVE_INFERENCE_KEY or
 TorchServe's key_file.json (`--key-file`, default ./key_file.json). A request whose worker died
-under it (TorchServe's 507, the proxy's 503 `worker_died`) is sent once more, after Retry-After. `python -m client scan DIR --out results.csv` analyses a whole folder
-and resumes where it stopped (client/scan.py).
+under it (TorchServe's 507, the proxy's 503 `worker_died`) is sent once more, after Retry-After.
+`python -m client scan DIR --out results.csv` analyses a whole folder and resumes where it
+stopped (client/scan.py).
 """
 
 from __future__ import annotations

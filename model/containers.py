@@ -25,7 +25,7 @@ from typing import BinaryIO
 
 import av
 
-from .errors import VideoInputError
+from model.errors import VideoInputError
 
 logger = logging.getLogger(__name__)
 

@@ -26,8 +26,8 @@ import av
 import numpy as np
 from PIL import Image
 
-from .containers import BufferReader, VideoSource, open_container
-from .errors import VideoInputError
+from model.containers import BufferReader, VideoSource, open_container
+from model.errors import VideoInputError
 
 # PyAV raises IndexError from demux() when a damaged file yields a packet of a stream it never
 # declared (seen on a mutated FLV); both mean "the rest of this stream cannot be read".

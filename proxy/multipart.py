@@ -97,4 +97,7 @@ class PartHeaderCheck:
         if disposition != b"form-data" or not name:
             self.problem = "every multipart part needs Content-Disposition: form-data with a name (send field 'file')"
         elif not FIELD_NAME.fullmatch(name):
-            self.problem = f"multipart field name {quoted(name, 60)} is not 1 to {MAX_NAME_LENGTH} letters, digits, '.', '_' or '-'"
+            self.problem = (
+                f"multipart field name {quoted(name, 60)} is not 1 to {MAX_NAME_LENGTH} "
+                "letters, digits, '.', '_' or '-'"
+            )

@@ -25,7 +25,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: error(
         "bad input (codes from the handler: empty_input, undecodable, no_video_stream, no_frames, "
         "undecodable_image, malformed_json, bad_json, bad_frame, missing_field, non_finite; from the proxy: "
-        "empty_body, bad_content_length, ambiguous_framing, bad_multipart, bad_body, upload_incomplete, host_not_allowed)"
+        "empty_body, bad_content_length, ambiguous_framing, bad_multipart, bad_body, upload_incomplete, "
+        "host_not_allowed)"
     ),
     403: error("cross_site_refused: a browser request from a page other than the upload page or an allowed extension"),
     408: error(

@@ -3,8 +3,9 @@ checks never wait for a connection behind uploads), keys added per call, transpo
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterable, Iterator
 from contextlib import contextmanager
-from typing import Any, AsyncIterable, Iterator
+from typing import Any
 
 import httpx
 

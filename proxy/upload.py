@@ -15,7 +15,10 @@ from proxy.errors import ApiError, quoted
 from proxy.multipart import PartHeaderCheck
 
 ACCEPTED_TYPES = ("multipart/form-data", "application/json", "application/octet-stream")
-ACCEPTED_HINT = "send the video as multipart field 'file', a raw body (application/octet-stream or video/*), or JSON {\"frames\": [...]}"
+ACCEPTED_HINT = (
+    "send the video as multipart field 'file', a raw body (application/octet-stream or video/*), "
+    'or JSON {"frames": [...]}'
+)
 CLOSE = {"Connection": "close"}  # a refused upload's unread rest must not be taken for the next request
 
 

@@ -123,6 +123,7 @@ def start(instance: TorchServeInstance, mar_name: str = "deepfake.mar") -> None:
             stderr=subprocess.STDOUT,
             timeout=60,
             umask=PRIVATE_UMASK,
+            check=False,
         )
     if launcher.returncode != 0:
         raise RuntimeError(
@@ -182,7 +183,12 @@ def stop(instance: TorchServeInstance, timeout_s: float = 30.0) -> list[int]:
     (by pid, only this instance's). Returns the pids that had to be killed."""
     processes = server_processes(instance)
     subprocess.run(
-        [torchserve_executable(), "--stop"], cwd=instance.workdir, env=instance.env, capture_output=True, timeout=60
+        [torchserve_executable(), "--stop"],
+        cwd=instance.workdir,
+        env=instance.env,
+        capture_output=True,
+        timeout=60,
+        check=False,
     )
     _, alive = psutil.wait_procs(processes, timeout=timeout_s)
     for process in alive:

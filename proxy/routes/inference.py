@@ -27,9 +27,10 @@ VIDEO_BODY = {
     "requestBody": {
         "required": True,
         "description": (
-            "The video as multipart field `file`, as the raw body, or JSON frames already captured. Videos: MP4/MOV/3GP, "
-            "Matroska/WebM, AVI, FLV, MPEG-TS/PS, Ogg, ASF/WMV or RealMedia (other formats: 415), at most "
-            "--max-upload-mb (210 MiB by default: 413), 3 hours, 3840x2160 pixels per frame. An image is a 1-frame clip."
+            "The video as multipart field `file`, as the raw body, or JSON frames already captured. "
+            "Videos: MP4/MOV/3GP, Matroska/WebM, AVI, FLV, MPEG-TS/PS, Ogg, ASF/WMV or RealMedia (other formats: "
+            "415), at most --max-upload-mb (210 MiB by default: 413), 3 hours, 3840x2160 pixels per frame. "
+            "An image is a 1-frame clip."
         ),
         "content": {
             "multipart/form-data": {

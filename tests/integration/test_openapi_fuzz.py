@@ -42,7 +42,7 @@ def test_generated_requests_get_declared_answers_and_never_a_5xx(proxy, tmp_path
         "none",
         "--no-color",
     ]
-    run = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
+    run = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=RUN_TIMEOUT_S, check=False)
     summary = run.stdout[-6000:] + run.stderr[-2000:]
     assert run.returncode == 0, summary
     assert "No issues found" in run.stdout, summary

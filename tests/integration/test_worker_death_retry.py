@@ -50,12 +50,12 @@ def test_a_worker_killed_under_load_costs_no_client_its_answer(torchserve_factor
     log_path = served.workdir / "logs" / "model_log.log"
     offset = log_path.stat().st_size
     limits = httpx.Limits(max_connections=IN_FLIGHT)
-    with httpx.Client(timeout=CLIENT_TIMEOUT_S, limits=limits, event_hooks={"response": [record]}) as client:
-        with ThreadPoolExecutor(max_workers=IN_FLIGHT) as pool:
-            results = [pool.submit(post_video, client, proxy.url + "/api/predict", VIDEO) for _ in range(IN_FLIGHT)]
-            poll(lambda: inference_started(log_path, offset), 60, "no batch reached a worker")
-            killed = served.kill_worker()
-            answers = [result.result() for result in results]  # raises on a client timeout (a hang)
+    client = httpx.Client(timeout=CLIENT_TIMEOUT_S, limits=limits, event_hooks={"response": [record]})
+    with client, ThreadPoolExecutor(max_workers=IN_FLIGHT) as pool:
+        results = [pool.submit(post_video, client, proxy.url + "/api/predict", VIDEO) for _ in range(IN_FLIGHT)]
+        poll(lambda: inference_started(log_path, offset), 60, "no batch reached a worker")
+        killed = served.kill_worker()
+        answers = [result.result() for result in results]  # raises on a client timeout (a hang)
 
     raw = [
         (response.status_code, response.json().get("code"), response.headers.get("retry-after")) for response in seen

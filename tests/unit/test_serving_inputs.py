@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from serving.inputs import DescribePayload, FramesPayload, JsonLimits, VideoPayload, parse_request, sample_payload
 from model.errors import VideoInputError
 from model.frames import SamplingLimits
+from serving.inputs import DescribePayload, FramesPayload, JsonLimits, VideoPayload, parse_request, sample_payload
 
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC")
 
