@@ -69,7 +69,8 @@ def parse_request(fields: dict, content_types: dict[str, str | None], limits: Js
 
 
 def quoted(text: str, limit: int = QUOTE_LIMIT) -> str:
-    """Client input for an error message: repr'd, and cut to `limit` characters."""
+    """Client input for an error message: repr'd, and cut to `limit` characters (proxy/errors.py has the
+    same for the proxy's messages: the .mar carries serving/ and model/ only)."""
     text = repr(text)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
