@@ -7,6 +7,7 @@ import json
 import math
 import os
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -18,9 +19,9 @@ from tqdm import tqdm
 
 from model.checkpoint import save_checkpoint
 from model.config import ModelConfig
-from model.network import DeepfakeDetector, build_detector, probabilities
-from model.precision import uses_bf16
-from model.preprocess import normalize_clip
+from model.inference import DEFAULT_CHUNK_FRAMES, score_pixel_clips
+from model.network import DeepfakeDetector, build_detector
+from model.precision import DEFAULT_PRECISION, uses_bf16
 from model.pretrained import load_backbone_weights
 
 from . import distributed
@@ -58,7 +59,7 @@ class TrainSettings:
     crop: int = 0
     eval_every: int = 1
     patience: int = 0
-    precision: str = "auto"
+    precision: str = DEFAULT_PRECISION
     cache_dir: Path | None = None
     time_limit_min: float | None = None
     threads: int | None = None  # None: chosen from the idle cores at start (choose_threads)
@@ -89,20 +90,23 @@ def forward_clips(detector: DeepfakeDetector, clips: torch.Tensor) -> torch.Tens
 
 
 def predict(
-    detector: DeepfakeDetector, videos: list[CachedVideo], config: ModelConfig, bf16: bool, desc: str
+    detector: DeepfakeDetector,
+    videos: list[CachedVideo],
+    config: ModelConfig,
+    bf16: bool,
+    desc: str,
+    pixels_of: Callable[[CachedVideo], np.ndarray] = load_frames,
 ) -> np.ndarray:
-    """P(fake) per video at the served shape (all cached frames, full image size)."""
+    """P(fake) per video at the served shape (all cached frames, full image size), scored by the
+    served path (model.inference). `pixels_of`: a video's (T, S, S, 3) uint8 frames, by default
+    the cached ones."""
     detector.eval()
+    clips_per_forward = max(1, DEFAULT_CHUNK_FRAMES // config.num_frames)
     scores = []
-    clips_per_forward = max(1, 64 // config.num_frames)
-    with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-        for start in tqdm(range(0, len(videos), clips_per_forward), desc=desc, unit="batch", leave=False):
-            chunk = videos[start : start + clips_per_forward]
-            stacked = np.stack([load_frames(v) for v in chunk])  # one normalisation per forward
-            frames = normalize_clip(stacked.reshape(-1, *stacked.shape[2:]), config.mean, config.std)
-            clips = frames.view(*stacked.shape[:2], *frames.shape[1:])
-            scores.append(probabilities(forward_clips(detector, clips)))
-    return torch.cat(scores).numpy()
+    for start in tqdm(range(0, len(videos), clips_per_forward), desc=desc, unit="batch", leave=False):
+        chunk = videos[start : start + clips_per_forward]
+        scores += score_pixel_clips(detector, [pixels_of(video) for video in chunk], config, bf16)
+    return np.array([score.probability for score in scores])
 
 
 def video_labels(videos: list[CachedVideo]) -> np.ndarray:

@@ -7,7 +7,7 @@ keys it does not know). The environment wins. The byte size of a request is limi
 TorchServe itself (`max_request_size` in config.properties).
 
 Torch threads: DEEPFAKE_TORCH_THREADS fixes them; unset, each batch gets the cores shared among
-the workers busy at that moment (handler/core_share.py). The configured worker count (the
+the workers busy at that moment (serving/core_share.py). The configured worker count (the
 `models=` entry of the config.properties that TS_CONFIG_FILE names, or DEEPFAKE_WORKERS; TorchServe
 does not tell a worker) gives the count under full load, used at start and in the warm-up.
 """
@@ -19,6 +19,8 @@ import os
 from dataclasses import dataclass
 
 from model.frames import SamplingLimits
+from model.inference import DEFAULT_CHUNK_FRAMES
+from model.precision import DEFAULT_PRECISION
 
 ENV_PREFIX = "DEEPFAKE_"
 
@@ -92,10 +94,10 @@ def read_settings(model_name: str = "deepfake") -> HandlerSettings:
     return HandlerSettings(
         limits=limits,
         max_json_frames=_env("MAX_JSON_FRAMES", 256, int, properties),
-        chunk_frames=_env("CHUNK_FRAMES", 64, int, properties),
+        chunk_frames=_env("CHUNK_FRAMES", DEFAULT_CHUNK_FRAMES, int, properties),
         workers=_env("WORKERS", None, int, properties) or workers_in_models_entry(properties, model_name) or 1,
         torch_threads=_env("TORCH_THREADS", None, int, properties),
-        precision=_env("PRECISION", "auto", str, properties).lower(),
+        precision=_env("PRECISION", DEFAULT_PRECISION, str, properties).lower(),
     )
 
 
