@@ -99,7 +99,7 @@ def write_video(path: Path, frames: list[np.ndarray], fps: int, codec: str, qual
         stream.width, stream.height, stream.pix_fmt = width, height, pixel_format
         stream.codec_context.thread_count = 1
         if codec == "h264":
-            stream.options = {"crf": str(int(round(38 - 20 * quality))), "preset": "veryfast"}
+            stream.options = {"crf": str(round(38 - 20 * quality)), "preset": "veryfast"}
         else:
             stream.bit_rate = int(width * height * fps * (0.04 + 0.5 * quality**2))
             if codec == "vp8":

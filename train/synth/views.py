@@ -139,7 +139,7 @@ def capture(frame: np.ndarray, effects: Capture, noise: np.ndarray | None) -> np
         shot += effects.noise_sigma * noise
     out = np.clip(shot + 0.5, 0, 255).astype(np.uint8)
     if effects.jpeg_quality is not None:
-        ok, encoded = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, effects.jpeg_quality])
+        _, encoded = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, effects.jpeg_quality])
         out = cv2.imdecode(encoded, cv2.IMREAD_COLOR)  # channel order is kept: the bytes are ours
     return out
 
