@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from analysis.contact_sheet import write_contact_sheet
-from model.checkpoint import CheckpointError, load_detector
+from model.checkpoint import DEFAULT_CHECKPOINT, CheckpointError, load_detector
 from model.errors import VideoInputError
 from model.frames import sample_clip
 from model.inference import score_clips
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis.explain_video", description=__doc__.split("\n\n")[0])
     parser.add_argument("video", type=Path)
     parser.add_argument("--out", type=Path, required=True, help="folder for the PNGs and explanation.json")
-    parser.add_argument("--checkpoint", type=Path, default=Path("checkpoints/deepfake.pth"))
+    parser.add_argument("--checkpoint", type=Path, default=DEFAULT_CHECKPOINT)
     args = parser.parse_args(argv)
     try:
         answer = explain_video(args.video, args.checkpoint, args.out)

@@ -27,25 +27,22 @@ from typing import Callable, Iterator
 import httpx
 from tqdm import tqdm
 
-from client.verdicts import DEFAULT_URL, answer_of, post_video
 from client.scan_results import ResultsError, ResultsWriter, latest_status, output_format, read_records, rewrite
+from client.verdicts import DEFAULT_URL, answer_of, post_video
+from model.media_types import VIDEO_SUFFIXES
 
-VIDEO_SUFFIXES = frozenset(
-    ".3g2 .3gp .asf .avi .divx .f4v .flv .m2ts .m4v .mkv .mov .mp4 .mpeg .mpg .mts .mxf .ogv .rm .rmvb .ts .vob .webm .wmv".split()
-)
 # Answers that say the server, not the file, is at fault (down, no READY worker, queue full, key or
 # model gone): stop, rather than record them for every remaining file. TorchServe's own error types
-# and the proxy's codes for them. A worker failing on a file (InternalServerException) is recorded.
+# (as client/answers.py names them) and the proxy's codes. A worker failing on a file
+# (internal_server) is recorded.
 SERVER_DOWN_CODES = frozenset(
     {
-        "ServiceUnavailableException",
         "service_unavailable",
         "no_ready_worker",
         "torchserve_unavailable",
         "torchserve_unauthorized",
         "torchserve_connection_error",
-        "InvalidKeyException",
-        "ModelNotFoundException",
+        "invalid_key",
         "model_not_found",
     }
 )
@@ -87,7 +84,7 @@ def check_server(client: httpx.Client, target: Target, headers: dict[str, str]) 
     answer = answer_of(response)
     if response.status_code != 200:
         hint = ""
-        if answer.get("code") == "InvalidKeyException":
+        if answer.get("code") == "invalid_key":
             hint = (
                 f"; token auth is on: set {KEY_ENVIRONMENT} to the inference key of key_file.json, or use --proxy-url"
             )

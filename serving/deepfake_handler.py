@@ -15,19 +15,19 @@ import time
 import torch
 from ts.torch_handler.base_handler import BaseHandler
 
+from model.checkpoint import build_from_checkpoint, read_checkpoint
+from model.errors import VideoInputError
+from model.inference import score_clips
+from model.precision import uses_bf16
+from model.preprocess import preprocess_clip
+from serving.batch import Batch, Cams, Clip, Describe, Refused, Request, Scored
 from serving.core_share import CoreShare, sibling_marks_prefix
 from serving.explanations import explanation
 from serving.gradcam import clip_gradcam
 from serving.inputs import DescribePayload, parse_request, sample_payload
-from serving.request_state import RequestState
-from serving.responses import model_description, model_summary, prediction
-from model.inference import score_clips
 from serving.metrics import ServingMetrics
+from serving.responses import model_description, model_summary, prediction, refusal
 from serving.settings import available_cores, read_settings
-from model.checkpoint import build_from_checkpoint, read_checkpoint
-from model.errors import VideoInputError
-from model.precision import uses_bf16
-from model.preprocess import preprocess_clip
 
 logger = logging.getLogger(__name__)
 
@@ -85,12 +85,11 @@ class DeepfakeHandler(BaseHandler):
         with self.core_share.busy():
             return super().handle(data, context)
 
-    def preprocess(self, data):
+    def preprocess(self, data) -> Batch:
         metrics = ServingMetrics(self.context.metrics, self.context.model_name)
-        return [self._prepare(index, fields, metrics) for index, fields in enumerate(data)]
+        return Batch([self._request(index, fields, metrics) for index, fields in enumerate(data)], metrics)
 
-    def _prepare(self, index: int, fields: dict, metrics: ServingMetrics) -> RequestState:
-        state = RequestState(explain=self.context.get_request_header(index, "explain") == "True")
+    def _request(self, index: int, fields: dict, metrics: ServingMetrics) -> Request:
         started = time.perf_counter()
         try:
             content_types = {
@@ -98,65 +97,67 @@ class DeepfakeHandler(BaseHandler):
             }
             payload = parse_request(fields, content_types, self.settings.max_json_frames)
             if isinstance(payload, DescribePayload):
-                state.describe = True
-                return state
-            state.sampled = sample_payload(payload, self.config.num_frames, self.settings.limits)
-            prepared = preprocess_clip(state.sampled.frames, self.config)
-            state.clip, state.faces = prepared.tensor, prepared.describe_faces()
+                return Describe()
+            sampled = sample_payload(payload, self.config.num_frames, self.settings.limits)
+            prepared = preprocess_clip(sampled.frames, self.config)
         except VideoInputError as error:
-            state.error = error
+            metrics.rejected(error.code)
+            return Refused(error)
         except Exception as error:  # anything else raised while reading untrusted bytes is still bad input
             logger.warning("request %d: unreadable input", index, exc_info=True)
-            state.error = VideoInputError(f"the input could not be read: {error}", "undecodable")
-        state.decode_s = time.perf_counter() - started
-        if state.error is not None:
-            metrics.rejected(state.error.code)
-        elif state.sampled is not None:
-            metrics.decoded(state.decode_s, len(state.sampled.frames), state.sampled.video.duration_s)
-        return state
+            metrics.rejected("undecodable")
+            return Refused(VideoInputError(f"the input could not be read: {error}", "undecodable"))
+        decode_s = time.perf_counter() - started
+        metrics.decoded(decode_s, len(sampled.frames), sampled.video.duration_s)
+        explain = self.context.get_request_header(index, "explain") == "True"
+        return Clip(sampled, prepared.tensor, prepared.describe_faces(), explain, decode_s)
 
-    def inference(self, states, *args, **kwargs):
+    def inference(self, batch: Batch, *args, **kwargs) -> Batch:
         if self.core_share is not None:
             torch.set_num_threads(self.core_share.threads_now())
-        scorable = [state for state in states if state.clip is not None]
+        clips = batch.clips()
         started = time.perf_counter()
         scores = score_clips(
-            self.model, [state.clip for state in scorable], self.settings.chunk_frames, self.device, self.bf16
+            self.model, [clip.tensor for clip in clips], self.settings.chunk_frames, self.device, self.bf16
         )
-        self.batch_inference_s = time.perf_counter() - started
-        if scorable:
-            ServingMetrics(self.context.metrics, self.context.model_name).inferred(self.batch_inference_s)
-        for state, score in zip(scorable, scores):
-            state.score = score
-            if state.explain:
-                explain_started = time.perf_counter()
-                state.cams = clip_gradcam(self.model, state.clip.to(self.device)).cpu()
-                state.explain_s = time.perf_counter() - explain_started
-        return states
+        batch.inference_s = time.perf_counter() - started
+        if clips:
+            batch.metrics.inferred(batch.inference_s)
+        scored = iter(Scored(clip, score, self._cams(clip)) for clip, score in zip(clips, scores))
+        batch.requests = [next(scored) if isinstance(request, Clip) else request for request in batch.requests]
+        return batch
 
-    def postprocess(self, states):
-        metrics = ServingMetrics(self.context.metrics, self.context.model_name)
-        answers = []
-        for index, state in enumerate(states):
-            self.context.set_response_content_type(index, "application/json")
-            if state.error is not None:
-                self.context.set_response_status(state.error.status, state.error.code, index)
-                answers.append(state.error.to_dict())
-            elif state.describe:
-                answers.append(self.describe_handle())
-            else:
-                answers.append(self._answer(state, len([s for s in states if s.score is not None])))
-                metrics.predicted(answers[-1]["label"])
-        return answers
+    def _cams(self, clip: Clip) -> Cams | None:
+        if not clip.explain:
+            return None
+        started = time.perf_counter()
+        maps = clip_gradcam(self.model, clip.tensor.to(self.device)).cpu()
+        return Cams(maps, time.perf_counter() - started)
 
-    def _answer(self, state: RequestState, batch_size: int) -> dict:
-        timing_ms = {"decode": state.decode_s * 1000, "inference": self.batch_inference_s * 1000}
-        if state.cams is not None:
-            timing_ms["explain"] = state.explain_s * 1000
-        answer = prediction(state.sampled, state.score, self.threshold, self.model_info, timing_ms, state.faces)
-        answer["batch_size"] = batch_size
-        if state.cams is not None:
-            answer["explanation"] = explanation(state.sampled, state.score, state.cams, state.faces)
+    def postprocess(self, batch: Batch) -> list[dict]:
+        return [self._answer(index, request, batch) for index, request in enumerate(batch.requests)]
+
+    def _answer(self, index: int, request: Request, batch: Batch) -> dict:
+        self.context.set_response_content_type(index, "application/json")
+        if isinstance(request, Refused):
+            status, answer = refusal(request.error)
+            self.context.set_response_status(status, request.error.code, index)
+            return answer
+        if isinstance(request, Describe):
+            return self.describe_handle()
+        answer = self._prediction(request, batch)
+        batch.metrics.predicted(answer["label"])
+        return answer
+
+    def _prediction(self, scored: Scored, batch: Batch) -> dict:
+        clip, cams = scored.clip, scored.cams
+        timing_ms = {"decode": clip.decode_s * 1000, "inference": batch.inference_s * 1000}
+        if cams is not None:
+            timing_ms["explain"] = cams.seconds * 1000
+        answer = prediction(clip.sampled, scored.score, self.threshold, self.model_info, timing_ms, clip.faces)
+        answer["batch_size"] = batch.scored_count()
+        if cams is not None:
+            answer["explanation"] = explanation(clip.sampled, scored.score, cams.maps, clip.faces)
         return answer
 
     def explain_handle(self, data_preprocess, raw_data):

@@ -9,10 +9,9 @@ import numpy as np
 import torch
 
 from model.frames import SampledFrames
-
+from model.inference import ClipScore
 from serving.gradcam import LAYER_NAME, most_decisive, temporal_saliency
 from serving.heatmaps import OVERLAY_MAX_SIDE, heatmap_overlay, png_bytes
-from model.inference import ClipScore
 
 CAM_DECIMALS = 5
 

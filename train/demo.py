@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from model.checkpoint import save_checkpoint
+from model.checkpoint import DEFAULT_CHECKPOINT, save_checkpoint
 from model.config import ModelConfig
 from model.network import build_detector
 from model.operating_point import DEFAULT_PRECISION_LEVEL, DEFAULT_TARGET_FPR
@@ -213,7 +213,7 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, DemoRecipe]:
     parser = argparse.ArgumentParser(
         prog="python -m train.demo", description="Write held-out synthetic clips and train the demo model."
     )
-    parser.add_argument("--out", type=Path, default=Path("checkpoints/deepfake.pth"))
+    parser.add_argument("--out", type=Path, default=DEFAULT_CHECKPOINT)
     parser.add_argument("--data", type=Path, default=Path("data/demo"), help="held-out clips (default data/demo)")
     parser.add_argument("--seed", type=int, default=recipe.seed)
     parser.add_argument("--steps", type=int, default=recipe.steps, help=f"training steps (default {recipe.steps})")
