@@ -137,3 +137,46 @@ def evaluate_clips(clips: ScoredClips, decision: dict) -> dict:
     if len(np.unique(clips.labels)) == 2:
         figures["metrics"] = compute_metrics(clips.labels, probabilities, point["threshold"])
     return figures
+
+
+def score_cached(detector, config, videos, bf16: bool, pixels_of) -> ScoredClips:
+    """Validation videos of `python -m train` (cached frames, as validation scores them) with
+    their logits and pooled features, for fit_decision."""
+    from model.inference import DEFAULT_CHUNK_FRAMES, score_pixel_clips
+
+    per_forward = max(1, DEFAULT_CHUNK_FRAMES // config.num_frames)
+    scores = []
+    for start in range(0, len(videos), per_forward):
+        scores += score_pixel_clips(detector, [pixels_of(v) for v in videos[start : start + per_forward]], config, bf16)
+    return ScoredClips(
+        "validation split",
+        np.array([s.logit for s in scores]),
+        np.stack([s.clip_feature for s in scores]) if scores else np.zeros((0, 512)),
+        np.array([v.item.label for v in videos], dtype=np.int64),
+        [v.item.group for v in videos],
+        [v.item.path.parent.name for v in videos],
+        [str(v.item.path) for v in videos],
+    )
+
+
+def fit_on_validation(detector, config, videos, bf16: bool, pixels_of, settings: DecisionSettings) -> tuple:
+    """(decision or None, reason, scored validation): the decision fitted on half the validation
+    split by group, its in-distribution threshold on the other half. None when the split is too
+    small to fit it (fewer than 5 videos of a class in the fitting half): the checkpoint then has
+    no decision keys and serves with its plain threshold."""
+    from .heldout import score_frame_clips
+    from .synth.probes import foreign_clips
+
+    scored = score_cached(detector, config, videos, bf16, pixels_of)
+    fitting, reporting = split_halves(scored, settings.seed)
+    counts = np.bincount(fitting.labels, minlength=2)
+    if min(counts) < 5 or len(reporting.labels) == 0:
+        return None, f"validation split too small to fit a decision (fitting half: {counts.tolist()} real/fake)", scored
+    _, foreign = score_frame_clips(detector, foreign_clips(config.num_frames, config.image_size), config, bf16)
+    return fit_decision(fitting, reporting, foreign, settings), "fitted", scored
+
+
+def calibrate_probabilities(probabilities: np.ndarray, calibration: dict) -> np.ndarray:
+    """Calibrated P(fake) from the sigmoid ones (the logit recovered: the map works on logits)."""
+    p = np.clip(np.asarray(probabilities, dtype=np.float64), 1e-12, 1 - 1e-12)
+    return calibrate_logits(np.log(p) - np.log1p(-p), calibration)

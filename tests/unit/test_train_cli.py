@@ -15,7 +15,7 @@ from train.settings import TrainSettings
 FLAGS = (
     "--data --out --layout --epochs --frames --image-size --batch-size --lr --weight-decay --val-split --seed "
     "--pretrained --workers --temporal --face-crop --train-frames --crop --eval-every --patience --precision "
-    "--cache-dir --time-limit --threads --augment --ffpp-quality"
+    "--cache-dir --time-limit --threads --augment --ffpp-quality --target-fpr --precision-level --ood-coverage"
 ).split()
 
 
