@@ -49,12 +49,15 @@ NOTICE = (
 class DemoRecipe:
     """The recipe `make model` runs (train/README.md has the measured figures)."""
 
-    image_size: int = 112
+    image_size: int = 160
     num_frames: int = 16
-    steps: int = 300
-    time_limit_s: float | None = 150.0
-    pairs_per_step: int = 48
-    crop: int = 64
+    steps: int = 700
+    time_limit_s: float | None = None
+    pairs_per_step: int = 32
+    crop: int = 112
+    lr: float = 1.5e-3
+    strength_start: tuple[float, float] = (6.0, 9.0)
+    strength: tuple[float, float] = (4.0, 7.0)  # training's last steps and every held-out fake
     validation_pairs: int = 100
     heldout_pairs: int = 60
     clip_frames: int = 16
@@ -65,7 +68,7 @@ class DemoRecipe:
 
 
 def clip_settings(data_dir: Path, recipe: DemoRecipe) -> list[ClipSettings]:
-    common = {"size": recipe.image_size, "frames": recipe.clip_frames}
+    common = {"size": recipe.image_size, "frames": recipe.clip_frames, "strength": recipe.strength}
     return [
         ClipSettings(data_dir / "validation", "train", recipe.validation_pairs, recipe.seed + 1000, **common),
         ClipSettings(data_dir / "heldout", "heldout", recipe.heldout_pairs, recipe.seed + 2000, **common),
@@ -78,7 +81,13 @@ def existing_clips_match(settings: ClipSettings) -> bool:
     if not manifest.is_file():
         return False
     written = json.loads(manifest.read_text())
-    wanted = {"part": settings.part, "seed": settings.seed, "size": settings.size, "frames": settings.frames}
+    wanted = {
+        "part": settings.part,
+        "seed": settings.seed,
+        "size": settings.size,
+        "frames": settings.frames,
+        "strength": list(settings.strength),
+    }
     return all(written.get(k) == v for k, v in wanted.items()) and len(written.get("pairs", [])) == settings.pairs
 
 
@@ -142,6 +151,9 @@ def build_demo(out: Path, data_dir: Path, recipe: DemoRecipe, threads: int | Non
         image_size=recipe.image_size,
         pairs_per_step=recipe.pairs_per_step,
         crop=recipe.crop,
+        lr=recipe.lr,
+        strength_start=recipe.strength_start,
+        strength=recipe.strength,
         steps=recipe.steps,
         time_limit_s=recipe.time_limit_s,
         seed=recipe.seed,

@@ -65,16 +65,24 @@ def _readable(checkpoint: Path, figures: dict, decision: dict, summary: dict) ->
         "",
         summary["notice"],
         "",
-        (f"training: {summary['training']['steps_run']} steps in {summary['training']['seconds']:.0f} s, "
-        f"{summary['threads']} thread(s), {summary['precision']}; {summary['total_seconds']:.0f} s in all"),
-        (f"calibration: {calibration['method']} (temperature {calibration['temperature']:.3f}); "
-        f"out-of-fold ECE on the fitting half: raw {calibration['ece_before']:.4f} -> {calibration['ece_after']:.4f}; "
-        f"compared: {json.dumps(calibration['compared'])}"),
-        (f"operating point: threshold {point['threshold']:.4f} for target FPR {point['target_fpr']} on genuine clips; "
-        f"uncertain band [{point['uncertain_band'][0]:.4f}, {point['uncertain_band'][1]:.4f}) at precision "
-        f"level {point['precision_level']}"),
-        (f"in-distribution check: {check['method']}, threshold {check['threshold']:.4f} at coverage {check['coverage']}; "
-        f"compared: {json.dumps(check['compared'])}"),
+        (
+            f"training: {summary['training']['steps_run']} steps in {summary['training']['seconds']:.0f} s, "
+            f"{summary['threads']} thread(s), {summary['precision']}; {summary['total_seconds']:.0f} s in all"
+        ),
+        (
+            f"calibration: {calibration['method']} (temperature {calibration['temperature']:.3f}); "
+            f"out-of-fold ECE on the fitting half: raw {calibration['ece_before']:.4f} -> {calibration['ece_after']:.4f}; "
+            f"compared: {json.dumps(calibration['compared'])}"
+        ),
+        (
+            f"operating point: threshold {point['threshold']:.4f} for target FPR {point['target_fpr']} on genuine clips; "
+            f"uncertain band [{point['uncertain_band'][0]:.4f}, {point['uncertain_band'][1]:.4f}) at precision "
+            f"level {point['precision_level']}"
+        ),
+        (
+            f"in-distribution check: {check['method']}, threshold {check['threshold']:.4f} at coverage {check['coverage']}; "
+            f"compared: {json.dumps(check['compared'])}"
+        ),
     ]
     for name, values in figures.items():
         at = values["at_operating_point"]
@@ -82,11 +90,15 @@ def _readable(checkpoint: Path, figures: dict, decision: dict, summary: dict) ->
         lines += [
             "",
             f"== {name} ({values['clips']} clips: {values['genuine']} genuine, {values['fake']} fake) ==",
-            (f"ROC-AUC {_fmt(metrics.get('roc_auc'))}  AP {_fmt(metrics.get('average_precision'))}  "
-            f"ECE raw {values['ece_raw']:.4f} -> calibrated {values['ece_calibrated']:.4f}"),
-            (f"at the operating point: TPR {_fmt(at['tpr'])}  FPR {_fmt(at['fpr'])}  precision {_fmt(at['precision'])}  "
-            f"coverage {_fmt(at['coverage'])}  selective accuracy {_fmt(at['selective_accuracy'])}  "
-            f"verdict-fake FPR {_fmt(at['verdict_fpr'])}  unfamiliar {_fmt(values['in_distribution_flagged'])}"),
+            (
+                f"ROC-AUC {_fmt(metrics.get('roc_auc'))}  AP {_fmt(metrics.get('average_precision'))}  "
+                f"ECE raw {values['ece_raw']:.4f} -> calibrated {values['ece_calibrated']:.4f}"
+            ),
+            (
+                f"at the operating point: TPR {_fmt(at['tpr'])}  FPR {_fmt(at['fpr'])}  precision {_fmt(at['precision'])}  "
+                f"coverage {_fmt(at['coverage'])}  selective accuracy {_fmt(at['selective_accuracy'])}  "
+                f"verdict-fake FPR {_fmt(at['verdict_fpr'])}  unfamiliar {_fmt(values['in_distribution_flagged'])}"
+            ),
         ]
     return "\n".join(lines) + "\n"
 

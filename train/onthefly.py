@@ -34,6 +34,7 @@ from .synth.scenes import GENERATED_KINDS, Scene
 from .synth.views import training_pair
 
 POOLED_KINDS = (*GENERATED_KINDS, "overlay")
+DENSE_LR_SCALE = 10.0  # the 1x1 training-only heads are linear: they can move faster than the backbone
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,9 @@ class DenseHeads(torch.nn.Module):
         super().__init__()
         self.boundary = torch.nn.Conv2d(128, 1, 1)
         self.mask = torch.nn.Conv2d(256, 1, 1)
+        for head in (self.boundary, self.mask):  # start at "almost nowhere": the loss starts informative
+            torch.nn.init.zeros_(head.weight)
+            torch.nn.init.constant_(head.bias, -2.0)
 
     def loss(self, layer2: torch.Tensor, layer3: torch.Tensor, masks: torch.Tensor) -> torch.Tensor:
         boundary_target = 4 * masks * (1 - masks)  # 1 on the blend's edge, 0 inside and outside
@@ -148,16 +152,17 @@ def train_on_the_fly(
     detector: DeepfakeDetector, mean, std, settings: OnTheFlySettings, bf16: bool, progress: bool = True
 ) -> list[dict]:
     """AdamW + BCE (+ the dense losses) on fresh pairs; returns history rows every 25 steps
-    (step, train loss, wall and CPU seconds: CPU time is what an idle machine would take)."""
+    (step, train loss, pair accuracy: how often the fake of a fresh pair scores above its real,
+    wall and CPU seconds: CPU time is what an idle machine would take)."""
     rng = np.random.default_rng(settings.seed)
     torch.manual_seed(settings.seed)
     pool = ScenePool(SceneCatalog.load("train"), settings, rng)
     dense = DenseHeads()
-    parameters = list(detector.parameters()) + list(dense.parameters())
-    optimizer = torch.optim.AdamW(parameters, lr=settings.lr, weight_decay=settings.weight_decay)
+    groups = [{"params": detector.parameters(), "scale": 1.0}, {"params": dense.parameters(), "scale": DENSE_LR_SCALE}]
+    optimizer = torch.optim.AdamW(groups, lr=settings.lr, weight_decay=settings.weight_decay)
     loss_fn = torch.nn.BCEWithLogitsLoss()
     started, cpu_started = time.monotonic(), time.process_time()
-    history, losses = [], []
+    history, losses, pair_hits = [], [], []
     detector.train()
     bar = tqdm(range(settings.steps), desc="training on fresh pairs", unit="step", disable=not progress)
     for step in bar:
@@ -168,7 +173,7 @@ def train_on_the_fly(
         if share >= 1.0:
             break
         for group in optimizer.param_groups:
-            group["lr"] = settings.lr * _lr_factor(share, step, settings.warmup_steps)
+            group["lr"] = group["scale"] * settings.lr * _lr_factor(share, step, settings.warmup_steps)
         frames, labels, masks = make_batch(pool, settings, _strength_at(share, settings), mean, std)
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
             layer2, layer3, features = backbone_maps(detector, frames)
@@ -180,14 +185,17 @@ def train_on_the_fly(
         loss.backward()
         optimizer.step()
         losses.append(float(loss.detach()))
+        pairs = logits.detach().view(-1, 2)  # (real, fake) of each pair: is the fake scored higher?
+        pair_hits.append(float((pairs[:, 1] > pairs[:, 0]).float().mean()))
         if (step + 1) % 25 == 0:
             row = {
                 "step": step + 1,
                 "train_loss": float(np.mean(losses[-25:])),
+                "pair_accuracy": float(np.mean(pair_hits[-25:])),
                 "seconds": round(time.monotonic() - started, 1),
                 "cpu_seconds": round(time.process_time() - cpu_started, 1),
             }
             history.append(row)
-            bar.set_postfix(loss=f"{row['train_loss']:.3f}")
+            bar.set_postfix(loss=f"{row['train_loss']:.3f}", pairs=f"{row['pair_accuracy']:.2f}")
     detector.eval()
     return history

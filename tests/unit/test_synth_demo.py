@@ -19,6 +19,7 @@ def test_reused_only_when_every_generation_setting_matches(tmp_path):
         "seed": validation.seed,
         "size": validation.size,
         "frames": validation.frames,
+        "strength": list(validation.strength),
         "pairs": [{}] * validation.pairs,
     }
     write_manifest(validation.out_dir, **same)
