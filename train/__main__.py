@@ -9,12 +9,11 @@ from typing import get_args, get_type_hints
 
 from model.faces import FaceDetectorUnavailable
 from model.pretrained import PretrainedWeightsError
-
-from .datasets import DatasetError
-from .distributed import TooFewBatches
-from .loop import SettingsError, run_training
-from .settings import TrainSettings
-from .split import SplitError
+from train.datasets import DatasetError
+from train.distributed import TooFewBatches
+from train.loop import SettingsError, run_training
+from train.settings import TrainSettings
+from train.split import SplitError
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -30,12 +30,12 @@ from model.network import build_detector
 from model.operating_point import DEFAULT_PRECISION_LEVEL, DEFAULT_TARGET_FPR
 from model.precision import uses_bf16
 
-from .decision import DecisionSettings, ScoredClips, evaluate_clips, fit_decision, split_halves
-from .demo_report import write_demo_report
-from .heldout import score_files, score_frame_clips
-from .onthefly import OnTheFlySettings, train_on_the_fly
-from .synth.clips import MANIFEST, ClipSettings, write_clips
-from .synth.probes import foreign_clips
+from train.decision import DecisionSettings, ScoredClips, evaluate_clips, fit_decision, split_halves
+from train.demo_report import write_demo_report
+from train.heldout import score_files, score_frame_clips
+from train.onthefly import OnTheFlySettings, train_on_the_fly
+from train.synth.clips import MANIFEST, ClipSettings, write_clips
+from train.synth.probes import foreign_clips
 
 TRAINED_ON = "synthetic demo data"
 NOTICE = (

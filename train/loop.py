@@ -23,16 +23,15 @@ from model.inference import DEFAULT_CHUNK_FRAMES, score_pixel_clips
 from model.network import DeepfakeDetector, build_detector
 from model.precision import uses_bf16
 from model.pretrained import load_backbone_weights
-
-from . import distributed
-from .batches import BatchPlan, group_batches, make_batch
-from .cache import CachedVideo, build_cache, load_frames
-from .datasets import read_dataset, summarize
-from .decision import DecisionSettings, calibrate_probabilities, fit_on_validation
-from .metrics import roc_auc
-from .report import Evaluation, write_report
-from .settings import TrainSettings
-from .split import class_counts, split_items
+from train import distributed
+from train.batches import BatchPlan, group_batches, make_batch
+from train.cache import CachedVideo, build_cache, load_frames
+from train.datasets import read_dataset, summarize
+from train.decision import DecisionSettings, calibrate_probabilities, fit_on_validation
+from train.metrics import roc_auc
+from train.report import Evaluation, write_report
+from train.settings import TrainSettings
+from train.split import class_counts, split_items
 
 SYNTH_NOTICE = (
     "DEMO MODEL trained on synthetic clips (python -m train.synth, strength {strength}). These figures "
@@ -160,7 +159,8 @@ def frames_per_step(settings: TrainSettings) -> int:
     if settings.temporal != "mean":
         if settings.train_frames not in (None, settings.frames):
             raise SettingsError(
-                f"--temporal {settings.temporal} trains on whole clips: --train-frames must equal --frames ({settings.frames})"
+                f"--temporal {settings.temporal} trains on whole clips: "
+                f"--train-frames must equal --frames ({settings.frames})"
             )
         return settings.frames
     return settings.train_frames or 1

@@ -8,7 +8,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from ..h264 import repeatable_x264_options
+from train.h264 import repeatable_x264_options
 
 
 def write_h264(path: Path, frames: Sequence[np.ndarray], fps: int, crf: int) -> None:
