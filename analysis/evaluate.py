@@ -197,12 +197,17 @@ def readable(result: dict) -> str:
     model = result["model"]
     lines = [
         f"Evaluation of {result['checkpoint']} on {result['data']} ({result['layout']} layout)",
-        (f"model trained on: {model['trained_on']}; threshold {model['threshold']:.4f}, uncertain band "
-        f"[{model['uncertain_band'][0]:.4f}, {model['uncertain_band'][1]:.4f}), calibration {model['calibration']}, "
-        f"in-distribution check {model['in_distribution'] or 'unavailable'}"),
+        (
+            f"model trained on: {model['trained_on']}; threshold {model['threshold']:.4f}, uncertain band "
+            f"[{model['uncertain_band'][0]:.4f}, {model['uncertain_band'][1]:.4f}), "
+            f"calibration {model['calibration']}, "
+            f"in-distribution check {model['in_distribution'] or 'unavailable'}"
+        ),
         "",
-        ("source                         videos genuine  fake  ROC-AUC    AP    EER    acc   prec recall    FPR "
-        "v.fake    ECE  cover sel.acc"),
+        (
+            "source                         videos genuine  fake  ROC-AUC    AP    EER    acc   prec recall    FPR "
+            "v.fake    ECE  cover sel.acc"
+        ),
     ]
     rows = [("ALL", result["overall"])] + list(result["by_source"].items())
     for name, f in rows:

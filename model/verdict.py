@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import in_distribution as familiarity
-from .calibration import calibrated_probability, sigmoid
+from model import in_distribution as familiarity
+from model.calibration import calibrated_probability, sigmoid
 
 VERDICTS = ("real", "fake", "uncertain", "out_of_distribution")
 LEGACY_BAND_HALF_WIDTH = 0.1

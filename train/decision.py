@@ -36,7 +36,10 @@ class ScoredClips:
 
     def subset(self, mask: np.ndarray, name: str | None = None) -> ScoredClips:
         index = np.flatnonzero(mask)
-        pick = lambda values: [values[i] for i in index] if values else []
+
+        def pick(values: list) -> list:
+            return [values[i] for i in index] if values else []
+
         return ScoredClips(
             name or self.name,
             self.logits[index],
@@ -114,7 +117,7 @@ def fit_decision(
 
 def evaluate_clips(clips: ScoredClips, decision: dict) -> dict:
     """Figures of scored clips under a fitted decision (or the checkpoint's: same keys)."""
-    from .metrics import compute_metrics
+    from train.metrics import compute_metrics
 
     calibration, point = decision.get("calibration"), decision["operating_point"]
     probabilities = calibrate_logits(clips.logits, calibration)
@@ -164,8 +167,8 @@ def fit_on_validation(detector, config, videos, bf16: bool, pixels_of, settings:
     split by group, its in-distribution threshold on the other half. None when the split is too
     small to fit it (fewer than 5 videos of a class in the fitting half): the checkpoint then has
     no decision keys and serves with its plain threshold."""
-    from .heldout import score_frame_clips
-    from .synth.probes import foreign_clips
+    from train.heldout import score_frame_clips
+    from train.synth.probes import foreign_clips
 
     scored = score_cached(detector, config, videos, bf16, pixels_of)
     fitting, reporting = split_halves(scored, settings.seed)

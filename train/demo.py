@@ -29,7 +29,6 @@ from model.config import ModelConfig
 from model.network import build_detector
 from model.operating_point import DEFAULT_PRECISION_LEVEL, DEFAULT_TARGET_FPR
 from model.precision import uses_bf16
-
 from train.decision import DecisionSettings, ScoredClips, evaluate_clips, fit_decision, split_halves
 from train.demo_report import write_demo_report
 from train.heldout import score_files, score_frame_clips

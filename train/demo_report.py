@@ -7,9 +7,8 @@ import json
 from pathlib import Path
 
 from model.calibration import calibrate_logits
-
-from .decision import ScoredClips
-from .plots import plot_pr, plot_reliability, plot_roc
+from train.decision import ScoredClips
+from train.plots import plot_pr, plot_reliability, plot_roc
 
 
 def demo_report_paths(checkpoint: Path) -> dict[str, Path]:
@@ -71,16 +70,19 @@ def _readable(checkpoint: Path, figures: dict, decision: dict, summary: dict) ->
         ),
         (
             f"calibration: {calibration['method']} (temperature {calibration['temperature']:.3f}); "
-            f"out-of-fold ECE on the fitting half: raw {calibration['ece_before']:.4f} -> {calibration['ece_after']:.4f}; "
+            f"out-of-fold ECE on the fitting half: raw {calibration['ece_before']:.4f} -> "
+            f"{calibration['ece_after']:.4f}; "
             f"compared: {json.dumps(calibration['compared'])}"
         ),
         (
-            f"operating point: threshold {point['threshold']:.4f} for target FPR {point['target_fpr']} on genuine clips; "
+            f"operating point: threshold {point['threshold']:.4f} for target FPR {point['target_fpr']} "
+            "on genuine clips; "
             f"uncertain band [{point['uncertain_band'][0]:.4f}, {point['uncertain_band'][1]:.4f}) at precision "
             f"level {point['precision_level']}"
         ),
         (
-            f"in-distribution check: {check['method']}, threshold {check['threshold']:.4f} at coverage {check['coverage']}; "
+            f"in-distribution check: {check['method']}, threshold {check['threshold']:.4f} "
+            f"at coverage {check['coverage']}; "
             f"compared: {json.dumps(check['compared'])}"
         ),
     ]
@@ -95,7 +97,8 @@ def _readable(checkpoint: Path, figures: dict, decision: dict, summary: dict) ->
                 f"ECE raw {values['ece_raw']:.4f} -> calibrated {values['ece_calibrated']:.4f}"
             ),
             (
-                f"at the operating point: TPR {_fmt(at['tpr'])}  FPR {_fmt(at['fpr'])}  precision {_fmt(at['precision'])}  "
+                f"at the operating point: TPR {_fmt(at['tpr'])}  FPR {_fmt(at['fpr'])}  "
+                f"precision {_fmt(at['precision'])}  "
                 f"coverage {_fmt(at['coverage'])}  selective accuracy {_fmt(at['selective_accuracy'])}  "
                 f"verdict-fake FPR {_fmt(at['verdict_fpr'])}  unfamiliar {_fmt(values['in_distribution_flagged'])}"
             ),

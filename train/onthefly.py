@@ -28,10 +28,9 @@ from tqdm import tqdm
 
 from model.network import DeepfakeDetector
 from model.preprocess import normalize_clip
-
-from .synth.catalog import SceneCatalog
-from .synth.scenes import GENERATED_KINDS, Scene
-from .synth.views import training_pair
+from train.synth.catalog import SceneCatalog
+from train.synth.scenes import GENERATED_KINDS, Scene
+from train.synth.views import training_pair
 
 POOLED_KINDS = (*GENERATED_KINDS, "overlay")
 DENSE_LR_SCALE = 10.0  # the 1x1 training-only heads are linear: they can move faster than the backbone

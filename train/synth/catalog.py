@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .scenes import GENERATED_KINDS, Scene, overlay_scene, photo_scenes
+from train.synth.scenes import GENERATED_KINDS, Scene, overlay_scene, photo_scenes
 
 HELDOUT_SOURCES = ("sklearn:", "debian-ukui:", "skimage:coffee", "skimage:rocket")
 HELDOUT_KINDS = ("chart",)

@@ -26,7 +26,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from .sources import FaceSource, load_face_sources, procedural_scene
+from train.synth.sources import FaceSource, load_face_sources, procedural_scene
 
 MAX_SIDE = 720  # photos are shrunk once at load: views never need more, and it bounds memory
 DEBIAN_BACKGROUNDS = Path("/usr/share/backgrounds")

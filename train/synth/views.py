@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .manipulation import Manipulation, manipulate_frame, random_manipulation
-from .scenes import Scene
+from train.synth.manipulation import Manipulation, manipulate_frame, random_manipulation
+from train.synth.scenes import Scene
 
 ASPECTS = (1.0, 4 / 3, 16 / 9, 16 / 9, 2.35, 9 / 16, 3 / 4)  # width / height; 16:9 most often
 FLAT_KINDS = ("screen", "chart")  # recorded, not filmed: no roll, little noise
