@@ -128,7 +128,10 @@ def evaluate(checkpoint: Path, root: Path, layout: str, ffpp_quality: str | None
     layout, items = read_items(root, layout, ffpp_quality)
     scores = score_files(detector, [i.path for i in items], config, uses_bf16(DEFAULT_PRECISION), desc="evaluating")
     kept = [items[i] for i in scores.kept]
-    decisions = [rule.decide(logit, feature) for logit, feature in zip(scores.logits, scores.features)]
+    decisions = [
+        rule.decide(logit, feature, texture)
+        for logit, feature, texture in zip(scores.logits, scores.features, scores.textures)
+    ]
     labels = np.array([i.label for i in kept], dtype=np.int64)
     probabilities = np.array([d.probability for d in decisions])
     verdicts = [d.verdict for d in decisions]

@@ -11,8 +11,6 @@ The held-out clips come in two halves, split by group (a fake and its real stay 
 
 from __future__ import annotations
 
-import functools
-import operator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,6 +31,7 @@ class ScoredClips:
     groups: list[str]  # pair / source group: halves never split one
     kinds: list[str] = field(default_factory=list)  # scene kind or source, for grouped figures
     paths: list[str] = field(default_factory=list)
+    textures: np.ndarray | None = None  # (N,) model.in_distribution.texture_of each clip, where known
 
     def subset(self, mask: np.ndarray, name: str | None = None) -> ScoredClips:
         index = np.flatnonzero(mask)
@@ -48,6 +47,7 @@ class ScoredClips:
             pick(self.groups),
             pick(self.kinds),
             pick(self.paths),
+            None if self.textures is None else self.textures[index],
         )
 
     @staticmethod
@@ -57,9 +57,10 @@ class ScoredClips:
             np.concatenate([p.logits for p in parts]),
             np.concatenate([p.features for p in parts]),
             np.concatenate([p.labels for p in parts]),
-            functools.reduce(operator.iadd, (p.groups for p in parts), []),
-            functools.reduce(operator.iadd, (p.kinds for p in parts), []),
-            functools.reduce(operator.iadd, (p.paths for p in parts), []),
+            [g for p in parts for g in p.groups],
+            [k for p in parts for k in p.kinds],
+            [q for p in parts for q in p.paths],
+            None if any(p.textures is None for p in parts) else np.concatenate([p.textures for p in parts]),
         )
 
 
@@ -111,6 +112,7 @@ def fit_decision(
         coverage=settings.coverage,
         seed=settings.seed,
         fitted_on=f"features of {fitting.name}; threshold at {settings.coverage:.0%} of {reporting.name}",
+        heldout_textures=reporting.textures,
     )
     return {"calibration": calibration, "operating_point": operating_point, "in_distribution": in_distribution}
 
@@ -123,8 +125,10 @@ def evaluate_clips(clips: ScoredClips, decision: dict) -> dict:
     probabilities = calibrate_logits(clips.logits, calibration)
     familiar = None
     if decision.get("in_distribution"):
-        scores = score_features(clips.features, decision["in_distribution"])
-        familiar = scores <= float(decision["in_distribution"]["threshold"])
+        check = decision["in_distribution"]
+        familiar = score_features(clips.features, check) <= float(check["threshold"])
+        if check.get("texture_gate") and clips.textures is not None:
+            familiar &= clips.textures >= float(check["texture_gate"]["low"])
     band = tuple(point["uncertain_band"])
     figures = {
         "clips": len(clips.labels),
@@ -159,6 +163,7 @@ def score_cached(detector, config, videos, bf16: bool, pixels_of) -> ScoredClips
         [v.item.group for v in videos],
         [v.item.path.parent.name for v in videos],
         [str(v.item.path) for v in videos],
+        np.array([s.texture for s in scores]),
     )
 
 
@@ -175,7 +180,7 @@ def fit_on_validation(detector, config, videos, bf16: bool, pixels_of, settings:
     counts = np.bincount(fitting.labels, minlength=2)
     if min(counts) < 5 or len(reporting.labels) == 0:
         return None, f"validation split too small to fit a decision (fitting half: {counts.tolist()} real/fake)", scored
-    _, foreign = score_frame_clips(detector, foreign_clips(config.num_frames, config.image_size), config, bf16)
+    _, foreign, _ = score_frame_clips(detector, foreign_clips(config.num_frames, config.image_size), config, bf16)
     return fit_decision(fitting, reporting, foreign, settings), "fitted", scored
 
 

@@ -133,6 +133,7 @@ def score_clip_folder(detector, config, settings: ClipSettings, bf16: bool, name
         [groups[i] for i in pick],
         [kinds[i] for i in pick],
         [str(paths[i]) for i in pick],
+        scores.textures,
     )
 
 
@@ -166,7 +167,8 @@ def build_demo(out: Path, data_dir: Path, recipe: DemoRecipe, threads: int | Non
             raise RuntimeError(f"writing the held-out clips failed (exit code {writer.exitcode})")
     validation = score_clip_folder(detector, config, jobs[0], bf16, "synthetic validation")
     heldout = score_clip_folder(detector, config, jobs[1], bf16, "held-out genuine content")
-    _, foreign_features = score_frame_clips(detector, foreign_clips(recipe.num_frames, recipe.image_size), config, bf16)
+    probes = foreign_clips(recipe.num_frames, recipe.image_size)
+    _, foreign_features, _ = score_frame_clips(detector, probes, config, bf16)
     validation_fit, validation_report = split_halves(validation, recipe.seed)
     heldout_fit, heldout_report = split_halves(heldout, recipe.seed)
     fitting = ScoredClips.join("held-out clips, fitting half", [validation_fit, heldout_fit])
