@@ -58,7 +58,7 @@ class DemoRecipe:
     strength_start: tuple[float, float] = (6.0, 9.0)
     strength: tuple[float, float] = (4.0, 7.0)  # training's last steps and every held-out fake
     validation_pairs: int = 100
-    heldout_pairs: int = 60
+    heldout_pairs: int = 100
     clip_frames: int = 16
     target_fpr: float = DEFAULT_TARGET_FPR
     precision_level: float = DEFAULT_PRECISION_LEVEL
@@ -165,22 +165,6 @@ def build_demo(out: Path, data_dir: Path, recipe: DemoRecipe, threads: int | Non
         writer.join()
         if writer.exitcode != 0:
             raise RuntimeError(f"writing the held-out clips failed (exit code {writer.exitcode})")
-    validation = score_clip_folder(detector, config, jobs[0], bf16, "synthetic validation")
-    heldout = score_clip_folder(detector, config, jobs[1], bf16, "held-out genuine content")
-    probes = foreign_clips(recipe.num_frames, recipe.image_size)
-    _, foreign_features, _ = score_frame_clips(detector, probes, config, bf16)
-    validation_fit, validation_report = split_halves(validation, recipe.seed)
-    heldout_fit, heldout_report = split_halves(heldout, recipe.seed)
-    fitting = ScoredClips.join("held-out clips, fitting half", [validation_fit, heldout_fit])
-    reporting = ScoredClips.join("held-out clips, reporting half", [validation_report, heldout_report])
-    settings = DecisionSettings(recipe.target_fpr, recipe.precision_level, recipe.coverage, recipe.seed)
-    decision = fit_decision(fitting, reporting, foreign_features, settings)
-    figures = {
-        "synthetic_validation": evaluate_clips(validation_report, decision),
-        "heldout_genuine_content": evaluate_clips(heldout_report, decision),
-        "heldout_genuine_content_reals": evaluate_clips(heldout_report.subset(heldout_report.labels == 0), decision),
-        "all_reporting": evaluate_clips(reporting, decision),
-    }
     summary = {
         "trained_on": TRAINED_ON,
         "demo": True,
@@ -191,8 +175,33 @@ def build_demo(out: Path, data_dir: Path, recipe: DemoRecipe, threads: int | Non
         "held_out_clips": {"validation": str(jobs[0].out_dir), "heldout": str(jobs[1].out_dir)},
         "precision": "bf16" if bf16 else "fp32",
         "threads": torch.get_num_threads(),
-        "total_seconds": round(time.monotonic() - started, 1),
     }
+    return decide_and_save(detector, config, recipe, jobs, out, summary, started)
+
+
+def decide_and_save(detector, config, recipe: DemoRecipe, jobs, out: Path, summary: dict, started: float) -> dict:
+    """Score the held-out clips as served, fit the decision on their fitting halves (the threshold
+    on the genuine clips of the held-out sources and kinds: genuine content never trained on),
+    report on the other halves, write the checkpoint and its report."""
+    bf16 = uses_bf16("auto")
+    validation = score_clip_folder(detector, config, jobs[0], bf16, "synthetic validation")
+    heldout = score_clip_folder(detector, config, jobs[1], bf16, "held-out genuine content")
+    probes = foreign_clips(recipe.num_frames, recipe.image_size)
+    _, foreign_features, _ = score_frame_clips(detector, probes, config, bf16)
+    validation_fit, validation_report = split_halves(validation, recipe.seed)
+    heldout_fit, heldout_report = split_halves(heldout, recipe.seed)
+    fitting = ScoredClips.join("held-out clips, fitting half", [validation_fit, heldout_fit])
+    reporting = ScoredClips.join("held-out clips, reporting half", [validation_report, heldout_report])
+    genuine = heldout_fit.subset(heldout_fit.labels == 0, "held-out genuine content, fitting half")
+    settings = DecisionSettings(recipe.target_fpr, recipe.precision_level, recipe.coverage, recipe.seed)
+    decision = fit_decision(fitting, reporting, foreign_features, settings, genuine_fitting=genuine)
+    figures = {
+        "synthetic_validation": evaluate_clips(validation_report, decision),
+        "heldout_genuine_content": evaluate_clips(heldout_report, decision),
+        "heldout_genuine_content_reals": evaluate_clips(heldout_report.subset(heldout_report.labels == 0), decision),
+        "all_reporting": evaluate_clips(reporting, decision),
+    }
+    summary = {**summary, "total_seconds": round(time.monotonic() - started, 1)}
     metrics = _headline(figures)
     save_checkpoint(out, detector, config, metrics=metrics, data=summary, decision=decision)
     paths = write_demo_report(
