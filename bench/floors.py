@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import torch
 
-from handler.scoring import score_clips
+from model.inference import score_clips
 from model.config import ModelConfig
 from model.frames import sample_clip, sample_video
 from model.network import DeepfakeDetector, build_detector

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from handler.settings import read_settings
+from serving.settings import read_settings
 from model.errors import VideoInputError
 from model.frames import SamplingLimits, sample_clip, sample_video
 

@@ -1,4 +1,4 @@
-"""`python -m archive.serve` (what `make serve` runs): TorchServe + the proxy, in the foreground.
+"""`python -m stack.serve` (what `make serve` runs): TorchServe + the proxy, in the foreground.
 
 From the repository root: rebuilds model_store/deepfake.mar if the checkpoint is newer, runs the
 user's own command `torchserve --start --ncs --models deepfake.mar` with TS_CONFIG_FILE naming
@@ -23,8 +23,8 @@ from pathlib import Path
 
 from model.checkpoint import CheckpointError
 
-from .build import PACKAGES, REPO_ROOT, ArchiveError, build_archive
-from .torchserve_process import (
+from stack.archive import PACKAGES, REPO_ROOT, ArchiveError, build_archive
+from stack.torchserve_process import (
     TorchServeInstance,
     configured_version,
     frontend_pid,
@@ -178,7 +178,7 @@ def print_urls(instance: TorchServeInstance, with_proxy: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m archive.serve", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m stack.serve", description=__doc__.split("\n\n")[0])
     parser.add_argument("--checkpoint", type=Path, default=REPO_ROOT / "checkpoints" / "deepfake.pth")
     parser.add_argument("--no-proxy", action="store_true", help="serve TorchServe only")
     args = parser.parse_args(argv)

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from handler.inputs import DescribePayload, FramesPayload, VideoPayload, parse_request
+from serving.inputs import DescribePayload, FramesPayload, VideoPayload, parse_request
 from model.errors import VideoInputError
 
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC")

@@ -1,4 +1,4 @@
-"""`python -m handler.sanity VIDEO... --checkpoint PTH`: the model parameter randomisation test of
+"""`python -m analysis.sanity VIDEO... --checkpoint PTH`: the model parameter randomisation test of
 "Sanity Checks for Saliency Maps" (Adebayo et al., 2018).
 
 If Grad-CAM explained the model, its maps must change when the model's weights are replaced by
@@ -25,7 +25,7 @@ from model.frames import sample_clip
 from model.network import DeepfakeDetector
 from model.preprocess import preprocess_frames
 
-from .gradcam import clip_gradcam
+from serving.gradcam import clip_gradcam
 
 
 def randomised_copy(detector: DeepfakeDetector, seed: int = 0) -> DeepfakeDetector:
@@ -66,7 +66,7 @@ def randomisation_test(detector: DeepfakeDetector, clips: list[torch.Tensor], se
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m handler.sanity", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m analysis.sanity", description=__doc__.split("\n\n")[0])
     parser.add_argument("videos", nargs="+", type=Path)
     parser.add_argument("--checkpoint", type=Path, default=Path("checkpoints/deepfake.pth"))
     args = parser.parse_args(argv)

@@ -1,4 +1,4 @@
-"""`python -m train.robustness --checkpoint PATH [--data DIR]`: validation ROC-AUC of a trained
+"""`python -m analysis.robustness --checkpoint PATH [--data DIR]`: validation ROC-AUC of a trained
 model per compression level (none / light / heavy, train/augment.py's LEVELS).
 
 The validation split is the one the model was trained against: the split settings (data folder,
@@ -26,12 +26,12 @@ from model.config import ModelConfig
 from model.network import DeepfakeDetector
 from model.precision import uses_bf16
 
-from .augment import LEVELS, Degradation, degrade_clip
-from .cache import CachedVideo, load_frames
-from .datasets import DatasetError
-from .loop import TrainSettings, choose_threads, predict, prepare_data, video_labels
-from .metrics import compute_metrics
-from .split import SplitError
+from train.augment import LEVELS, Degradation, degrade_clip
+from train.cache import CachedVideo, load_frames
+from train.datasets import DatasetError
+from train.loop import TrainSettings, choose_threads, predict, prepare_data, video_labels
+from train.metrics import compute_metrics
+from train.split import SplitError
 
 
 class RobustnessError(ValueError):
@@ -114,7 +114,7 @@ def run(checkpoint: Path, data: Path | None, val_split: float | None, seed: int 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m train.robustness",
+        prog="python -m analysis.robustness",
         description="Validation ROC-AUC of a checkpoint per compression level (none / light / heavy).",
     )
     parser.add_argument("--checkpoint", type=Path, default=Path("checkpoints/deepfake.pth"))

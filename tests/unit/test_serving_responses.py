@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from handler.responses import prediction
-from handler.scoring import ClipScore
+from serving.responses import prediction
+from model.inference import ClipScore
 from model.frames import sample_images
 
 MODEL = {"name": "deepfake", "version": "1.0", "arch": "resnet18-temporal-mean"}

@@ -1,23 +1,24 @@
-"""Build the .mar: validate the checkpoint, stage the code it needs, run torch-model-archiver.
+"""`python -m stack.archive --checkpoint checkpoints/deepfake.pth` -> model_store/deepfake.mar.
 
-The archive is self-contained: the handler entry file at its root, the `handler` and `model`
-packages beside it (TorchServe unpacks the .mar and puts that folder on the worker's path), and
+Validates the checkpoint, stages the code it needs and runs torch-model-archiver. The archive is
+self-contained: the handler entry file at its root, the `serving` and `model` packages beside it (TorchServe unpacks the .mar and puts that folder on the worker's path), and
 the .pth. Any TorchServe host with the Python dependencies serves it without this repository.
 """
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from model.checkpoint import build_from_checkpoint, read_checkpoint
+from model.checkpoint import CheckpointError, build_from_checkpoint, read_checkpoint
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("handler", "model")  # copied whole into the archive
-HANDLER_ENTRY = REPO_ROOT / "handler" / "deepfake_handler.py"
+PACKAGES = ("serving", "model")  # copied whole into the archive
+HANDLER_ENTRY = REPO_ROOT / "serving" / "deepfake_handler.py"
 MODEL_NAME = "deepfake"
 SKIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", "README.md", "docs")
 
@@ -78,3 +79,22 @@ def build_archive(checkpoint_path: Path, export_path: Path, model_name: str = MO
     if not mar_path.is_file():
         raise ArchiveError(f"torch-model-archiver did not write {mar_path}")
     return mar_path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m stack.archive", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--checkpoint", type=Path, default=Path("checkpoints/deepfake.pth"))
+    parser.add_argument("--export-path", type=Path, default=Path("model_store"), help="folder for the .mar")
+    parser.add_argument("--model-name", default=MODEL_NAME)
+    args = parser.parse_args(argv)
+    try:
+        mar_path = build_archive(args.checkpoint, args.export_path, args.model_name)
+    except (CheckpointError, ArchiveError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {mar_path} ({mar_path.stat().st_size / 1e6:.1f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

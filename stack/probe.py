@@ -1,7 +1,7 @@
 """Kubernetes probe of the TorchServe container: exit 0 when the check passes, 1 (with the reason) when not.
 
-`python /app/deploy/probe.py ready`: every worker of the model is READY (startup and readiness).
-`python /app/deploy/probe.py live`: the management API answers the key (liveness: a hung
+`python /app/stack/probe.py ready`: every worker of the model is READY (startup and readiness).
+`python /app/stack/probe.py live`: the management API answers the key (liveness: a hung
 frontend, or keys that expired, restart the container, which makes new keys).
 
 Why not an httpGet on /ping: TorchServe says Healthy before any worker is READY, and with token

@@ -5,7 +5,7 @@ from __future__ import annotations
 from model.config import ModelConfig
 from model.frames import SampledFrames
 
-from .scoring import ClipScore
+from model.inference import ClipScore
 
 DECIMALS = 6
 

@@ -1,6 +1,6 @@
 """Write the config.properties TorchServe runs with in a pod: the repository's file plus the pod's overrides.
 
-`python /app/deploy/pod_config.py BASE OVERRIDES > OUT` (the container's start command). A key of
+`python /app/stack/pod_config.py BASE OVERRIDES > OUT` (the container's start command). A key of
 OVERRIDES replaces that key's line in BASE, so the file keeps one line per key and every reader
 (the Java frontend, torchserve's Python launcher, the handler's settings) sees the same value;
 keys BASE lacks are appended. Comments and order of BASE are kept. Standard library only.

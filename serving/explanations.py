@@ -10,9 +10,9 @@ import torch
 
 from model.frames import SampledFrames
 
-from .gradcam import LAYER_NAME, most_decisive, temporal_saliency
-from .heatmaps import OVERLAY_MAX_SIDE, heatmap_overlay, png_bytes
-from .scoring import ClipScore
+from serving.gradcam import LAYER_NAME, most_decisive, temporal_saliency
+from serving.heatmaps import OVERLAY_MAX_SIDE, heatmap_overlay, png_bytes
+from model.inference import ClipScore
 
 CAM_DECIMALS = 5
 

@@ -1,4 +1,4 @@
-"""`python -m handler.explain VIDEO --out DIR`: Grad-CAM of a video offline, from a checkpoint.
+"""`python -m analysis.explain_video VIDEO --out DIR`: Grad-CAM of a video offline, from a checkpoint.
 
 Writes DIR/frame_XX.png (heatmap overlays, time order), DIR/contact_sheet.png and
 DIR/explanation.json (the prediction and the explanation fields the server would answer, without
@@ -18,12 +18,12 @@ from model.errors import VideoInputError
 from model.frames import sample_clip
 from model.preprocess import preprocess_clip
 
-from .explanations import clip_overlays, explanation
-from .gradcam import clip_gradcam
-from .contact_sheet import write_contact_sheet
-from .heatmaps import thumbnail
-from .responses import model_summary, prediction
-from .scoring import score_clips
+from serving.explanations import clip_overlays, explanation
+from serving.gradcam import clip_gradcam
+from analysis.contact_sheet import write_contact_sheet
+from serving.heatmaps import thumbnail
+from serving.responses import model_summary, prediction
+from model.inference import score_clips
 
 OVERLAY_SIDE = 320  # px: the analyst's files can be larger than the server's answer
 
@@ -58,7 +58,7 @@ def explain_video(video: Path, checkpoint: Path, out: Path) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m handler.explain", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m analysis.explain_video", description=__doc__.split("\n\n")[0])
     parser.add_argument("video", type=Path)
     parser.add_argument("--out", type=Path, required=True, help="folder for the PNGs and explanation.json")
     parser.add_argument("--checkpoint", type=Path, default=Path("checkpoints/deepfake.pth"))

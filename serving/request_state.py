@@ -12,7 +12,7 @@ import torch
 from model.errors import VideoInputError
 from model.frames import SampledFrames
 
-from .scoring import ClipScore
+from model.inference import ClipScore
 
 
 @dataclass

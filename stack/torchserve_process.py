@@ -21,7 +21,7 @@ from pathlib import Path
 
 import psutil
 
-from deploy.pod_config import merge_settings, properties
+from stack.pod_config import merge_settings, properties
 
 ADDRESS_KEYS = {"inference_address": "inference", "management_address": "management", "metrics_address": "metrics"}
 GRPC_PORT_KEYS = {"grpc_inference_port": "grpc_inference", "grpc_management_port": "grpc_management"}
@@ -78,7 +78,7 @@ def derive_config(repo_config: str, ports: Ports, overrides: dict[str, str] | No
     settings = {key: f"http://127.0.0.1:{getattr(ports, name)}" for key, name in ADDRESS_KEYS.items()}
     settings.update({key: str(getattr(ports, name)) for key, name in GRPC_PORT_KEYS.items()})
     settings.update(overrides or {})
-    return merge_settings(repo_config, settings, "# --- set for this instance (archive.torchserve_process)")
+    return merge_settings(repo_config, settings, "# --- set for this instance (stack.torchserve_process)")
 
 
 def torchserve_executable() -> str:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from handler.settings import configured_workers, read_settings
+from serving.settings import configured_workers, read_settings
 
 
 def write_config(tmp_path, models: dict) -> str:

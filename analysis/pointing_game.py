@@ -1,4 +1,4 @@
-"""`python -m handler.pointing_game DATA_DIR --checkpoint PTH`: does Grad-CAM point at the fake?
+"""`python -m analysis.pointing_game DATA_DIR --checkpoint PTH`: does Grad-CAM point at the fake?
 
 On synthetic fakes (`python -m train.synth`: DATA_DIR/fake/pairK.mp4 with the blend mask of every
 frame in DATA_DIR/masks/pairK.npz), for each sampled frame: the share of the CAM's mass that
@@ -22,7 +22,7 @@ from model.network import DeepfakeDetector
 from model.config import ModelConfig
 from model.preprocess import preprocess_frames
 
-from .gradcam import clip_gradcam
+from serving.gradcam import clip_gradcam
 
 MASK_THRESHOLD = 127  # uint8 blend weight: more than half the manipulated copy
 
@@ -74,7 +74,7 @@ def pointing_game(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m handler.pointing_game", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m analysis.pointing_game", description=__doc__.split("\n\n")[0])
     parser.add_argument("data_dir", type=Path, help="a train.synth folder (fake/, masks/)")
     parser.add_argument("--checkpoint", type=Path, default=Path("checkpoints/deepfake.pth"))
     parser.add_argument("--max-videos", type=int, default=None)

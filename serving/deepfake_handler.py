@@ -15,15 +15,15 @@ import time
 import torch
 from ts.torch_handler.base_handler import BaseHandler
 
-from handler.core_share import CoreShare, sibling_marks_prefix
-from handler.explanations import explanation
-from handler.gradcam import clip_gradcam
-from handler.inputs import DescribePayload, parse_request, sample_payload
-from handler.request_state import RequestState
-from handler.responses import model_description, model_summary, prediction
-from handler.scoring import score_clips
-from handler.serving_metrics import ServingMetrics
-from handler.settings import available_cores, read_settings
+from serving.core_share import CoreShare, sibling_marks_prefix
+from serving.explanations import explanation
+from serving.gradcam import clip_gradcam
+from serving.inputs import DescribePayload, parse_request, sample_payload
+from serving.request_state import RequestState
+from serving.responses import model_description, model_summary, prediction
+from model.inference import score_clips
+from serving.metrics import ServingMetrics
+from serving.settings import available_cores, read_settings
 from model.checkpoint import build_from_checkpoint, read_checkpoint
 from model.errors import VideoInputError
 from model.precision import uses_bf16

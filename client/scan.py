@@ -1,4 +1,4 @@
-"""`python -m handler.client scan DIR --out results.csv`: every video under DIR through a running server.
+"""`python -m client scan DIR --out results.csv`: every video under DIR through a running server.
 
 Walks DIR recursively for video files (by extension; `--all-files` sends every file and lets the
 server judge), posts them to TorchServe (`--url`) or to the proxy (`--proxy-url`) with a few
@@ -27,8 +27,8 @@ from typing import Callable, Iterator
 import httpx
 from tqdm import tqdm
 
-from handler.client import DEFAULT_URL, answer_of, post_video
-from handler.scan_results import ResultsError, ResultsWriter, latest_status, output_format, read_records, rewrite
+from client.verdicts import DEFAULT_URL, answer_of, post_video
+from client.scan_results import ResultsError, ResultsWriter, latest_status, output_format, read_records, rewrite
 
 VIDEO_SUFFIXES = frozenset(
     ".3g2 .3gp .asf .avi .divx .f4v .flv .m2ts .m4v .mkv .mov .mp4 .mpeg .mpg .mts .mxf .ogv .rm .rmvb .ts .vob .webm .wmv".split()
@@ -259,7 +259,7 @@ def scan(args: argparse.Namespace) -> int:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m handler.client scan", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m client scan", description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", type=Path, help="folder to walk (recursively)")
     parser.add_argument(
         "--out",

@@ -1,12 +1,12 @@
-"""The two scripts a pod runs: the config merge (deploy/pod_config.py) and the probe's reading of
-TorchServe's answers and key file (deploy/probe.py)."""
+"""The two scripts a pod runs: the config merge (stack/pod_config.py) and the probe's reading of
+TorchServe's answers and key file (stack/probe.py)."""
 
 from __future__ import annotations
 
 import json
 
-from deploy.pod_config import merge_properties, properties
-from deploy.probe import management_key, not_ready_reason
+from stack.pod_config import merge_properties, properties
+from stack.probe import management_key, not_ready_reason
 
 
 def test_overrides_replace_keys_in_place_once_and_new_keys_are_appended():

@@ -7,7 +7,7 @@ keys it does not know). The environment wins. The byte size of a request is limi
 TorchServe itself (`max_request_size` in config.properties).
 
 Torch threads: DEEPFAKE_TORCH_THREADS fixes them; unset, each batch gets the cores shared among
-the workers busy at that moment (handler/core_share.py). The configured worker count (the
+the workers busy at that moment (serving/core_share.py). The configured worker count (the
 `models=` entry of the config.properties that TS_CONFIG_FILE names, or DEEPFAKE_WORKERS; TorchServe
 does not tell a worker) gives the count under full load, used at start and in the warm-up.
 """

@@ -1,9 +1,9 @@
-"""`python -m handler.client VIDEO...`: ask a running TorchServe about videos, print verdicts.
+"""`python -m client VIDEO...`: ask a running TorchServe about videos, print verdicts.
 
 A table for people (a progress bar on stderr when there are several files), `--json` for scripts
 (one JSON object per file, in the order given). Exit status 1 when any file was refused or
-could not be sent. `python -m handler.client scan DIR --out results.csv` analyses a whole folder
-and resumes where it stopped (handler/scan.py).
+could not be sent. `python -m client scan DIR --out results.csv` analyses a whole folder
+and resumes where it stopped (client/scan.py).
 """
 
 from __future__ import annotations
@@ -71,15 +71,10 @@ def table(results: list[dict]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["scan"] and not Path("scan").is_file():  # a video named "scan" is still a video
-        from handler.scan import main as scan_main  # here: handler.scan imports this module
-
-        return scan_main(argv[1:])
     parser = argparse.ArgumentParser(
-        prog="python -m handler.client",
+        prog="python -m client",
         description=__doc__.split("\n\n")[0],
-        epilog="Whole folders, resumable, to CSV/JSONL: python -m handler.client scan DIR --out results.csv",
+        epilog="Whole folders, resumable, to CSV/JSONL: python -m client scan DIR --out results.csv",
     )
     parser.add_argument("videos", nargs="+", type=Path)
     parser.add_argument("--url", default=DEFAULT_URL, help=f"TorchServe inference address (default {DEFAULT_URL})")
@@ -104,7 +99,3 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(table(results))
     return 0 if all(result.get("status") == 200 for result in results) else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())
