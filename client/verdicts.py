@@ -70,9 +70,9 @@ def table(results: list[dict]) -> str:
     return "\n".join(rows)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "python -m client") -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m client",
+        prog=prog,
         description=__doc__.split("\n\n")[0],
         epilog="Whole folders, resumable, to CSV/JSONL: python -m client scan DIR --out results.csv",
     )

@@ -30,9 +30,9 @@ def _positive_float(text: str) -> float:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(prog: str = "python -m train") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m train", description="Train the deepfake video detector; writes a .pth and a report next to it."
+        prog=prog, description="Train the deepfake video detector; writes a .pth and a report next to it."
     )
     parser.add_argument("--data", type=Path, required=True, help="dataset folder")
     parser.add_argument(
@@ -127,8 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = vars(build_parser().parse_args(argv))
+def main(argv: list[str] | None = None, prog: str = "python -m train") -> int:
+    args = vars(build_parser(prog).parse_args(argv))
     settings = TrainSettings(**args)
     try:
         result = run_training(settings)
@@ -153,6 +153,11 @@ def main(argv: list[str] | None = None) -> int:
     if result["summary"]["notice"]:
         print(result["summary"]["notice"])
     return 0
+
+
+def console() -> int:
+    """The `deepfake-train` console script (pyproject.toml [project.scripts])."""
+    return main(prog="deepfake-train")
 
 
 if __name__ == "__main__":
