@@ -17,6 +17,8 @@ from pathlib import Path
 import httpx
 from tqdm import tqdm
 
+from client.credentials import credentials_text
+
 DEFAULT_URL = "http://127.0.0.1:8080"
 
 
@@ -61,7 +63,8 @@ def table(results: list[dict]) -> str:
             duration = result["video"].get("duration_s")
             rows.append(
                 f"{name:<40} {result['label']:<6} {result['probability']:>8.3f} {result['confidence']:>6.2f} "
-                f"{result['frames']['count']:>6} {f'{duration:.1f} s' if duration else '-':>9}"
+                f"{result['frames']['count']:>6} {f'{duration:.1f} s' if duration else '-':>9}  "
+                f"{credentials_text(result.get('provenance'))}".rstrip()
             )
         else:
             rows.append(

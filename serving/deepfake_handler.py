@@ -18,7 +18,9 @@ from ts.torch_handler.base_handler import BaseHandler
 from serving.core_share import CoreShare, sibling_marks_prefix
 from serving.explanations import explanation
 from serving.gradcam import clip_gradcam
-from serving.inputs import DescribePayload, parse_request, sample_payload
+from serving.inputs import DescribePayload, VideoPayload, parse_request, sample_payload
+from serving.provenance import not_checked, provenance
+from serving.provenance_process import ProvenanceReader
 from serving.request_state import RequestState
 from serving.responses import model_description, model_summary, prediction
 from model.inference import score_clips
@@ -56,6 +58,8 @@ class DeepfakeHandler(BaseHandler):
         self.checkpoint_meta = {key: value for key, value in checkpoint.items() if key != "state_dict"}
         self.threshold = float(checkpoint["threshold"])
         self.model_info = model_summary(context.model_name, self.checkpoint_meta, self.config)
+        self.provenance = ProvenanceReader(self.settings.provenance)
+        self.provenance.start()
         self._warm_up()
         self.initialized = True
         logger.info(
@@ -103,6 +107,7 @@ class DeepfakeHandler(BaseHandler):
             state.sampled = sample_payload(payload, self.config.num_frames, self.settings.limits)
             prepared = preprocess_clip(state.sampled.frames, self.config)
             state.clip, state.faces = prepared.tensor, prepared.describe_faces()
+            self._read_provenance(state, payload)
         except VideoInputError as error:
             state.error = error
         except Exception as error:  # anything else raised while reading untrusted bytes is still bad input
@@ -114,6 +119,19 @@ class DeepfakeHandler(BaseHandler):
         elif state.sampled is not None:
             metrics.decoded(state.decode_s, len(state.sampled.frames), state.sampled.video.duration_s)
         return state
+
+    def _read_provenance(self, state: RequestState, payload) -> None:
+        """Content Credentials of an uploaded file; never fails the prediction."""
+        started = time.perf_counter()
+        if not isinstance(payload, VideoPayload):
+            state.provenance = not_checked("frames sent as images: no file to read Content Credentials from")
+            return
+        try:
+            state.provenance = self.provenance.read(payload.data)
+        except Exception as error:  # a bug here must not cost the verdict
+            logger.warning("provenance could not be read", exc_info=True)
+            state.provenance = provenance(False, checked=False, error=f"provenance could not be read: {error}")
+        state.provenance_s = time.perf_counter() - started
 
     def inference(self, states, *args, **kwargs):
         if self.core_share is not None:
@@ -150,11 +168,16 @@ class DeepfakeHandler(BaseHandler):
         return answers
 
     def _answer(self, state: RequestState, batch_size: int) -> dict:
-        timing_ms = {"decode": state.decode_s * 1000, "inference": self.batch_inference_s * 1000}
+        timing_ms = {
+            "decode": state.decode_s * 1000,
+            "inference": self.batch_inference_s * 1000,
+            "provenance": state.provenance_s * 1000,
+        }
         if state.cams is not None:
             timing_ms["explain"] = state.explain_s * 1000
         answer = prediction(state.sampled, state.score, self.threshold, self.model_info, timing_ms, state.faces)
         answer["batch_size"] = batch_size
+        answer["provenance"] = state.provenance
         if state.cams is not None:
             answer["explanation"] = explanation(state.sampled, state.score, state.cams, state.faces)
         return answer

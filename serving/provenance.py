@@ -62,11 +62,41 @@ def offline_settings(max_manifest_mb: int, verify: bool) -> dict:
     return {**OFFLINE, "core": core, "verify": {**OFFLINE["verify"], "verify_after_reading": verify}}
 
 
-def read_store(data: bytes, settings: dict) -> dict | None:
+class ByteView(io.RawIOBase):
+    """A read-only, seekable stream over bytes or a bytearray without copying it (io.BytesIO copies a
+    bytearray, which is what TorchServe hands the handler)."""
+
+    def __init__(self, data: bytes | bytearray | memoryview):
+        super().__init__()
+        self._view = memoryview(data).cast("B")
+        self._position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        count = max(0, min(len(buffer), len(self._view) - self._position))
+        memoryview(buffer).cast("B")[:count] = self._view[self._position : self._position + count]
+        self._position += count
+        return count
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: len(self._view)}[whence]
+        self._position = max(0, base + offset)
+        return self._position
+
+    def tell(self) -> int:
+        return self._position
+
+
+def read_store(data: bytes | bytearray, settings: dict) -> dict | None:
     """The file's manifest store as c2pa's JSON, or None when it has none. Raises c2pa.C2paError."""
     context = c2pa.Context(c2pa.Settings.from_dict(settings))
     try:
-        with c2pa.Reader(None, io.BytesIO(data), context=context) as reader:
+        with c2pa.Reader(None, ByteView(data), context=context) as reader:
             return json.loads(reader.json())
     except c2pa.C2paError.ManifestNotFound:
         return None

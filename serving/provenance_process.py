@@ -18,7 +18,6 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import c2pa
@@ -31,19 +30,15 @@ from serving.provenance import (
     remote_manifest_url,
     summarise,
 )
+from serving.settings import ProvenanceLimits
 
 HEADER_BYTES = 8
 CHUNK_BYTES = 1 << 20
 MAX_ANSWER_BYTES = 1 << 20
+UNSUPPORTED = (
+    "a format that cannot carry Content Credentials readable here (WebM, Matroska, Ogg, FLV, ASF, RealMedia, ...)"
+)
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]  # holds serving/ (the .mar's unpacked folder)
-
-
-@dataclass(frozen=True)
-class ProvenanceLimits:
-    max_bytes: int  # larger files are not checked (answer says so)
-    timeout_s: float  # per file, in the child
-    max_manifest_mb: int  # c2pa's cap on a decompressed manifest store
-    memory_mb: int  # the child's address-space limit
 
 
 class ProvenanceReader:
@@ -71,6 +66,8 @@ class ProvenanceReader:
             return not_checked(f"not checked: the file is larger than {self.limits.max_bytes // 2**20} MiB")
         try:
             store = read_store(data, offline_settings(self.limits.max_manifest_mb, verify=False))
+        except c2pa.C2paError.NotSupported:
+            return not_checked(UNSUPPORTED)
         except c2pa.C2paError as error:
             url = remote_manifest_url(error)
             if url is not None:

@@ -29,3 +29,5 @@ class RequestState:
     score: ClipScore | None = None
     cams: torch.Tensor | None = None
     explain_s: float = 0.0
+    provenance: dict | None = None  # the upload's Content Credentials (serving/provenance.py)
+    provenance_s: float = 0.0
