@@ -39,6 +39,7 @@ def provenance(present: bool, **fields) -> dict:
     """The answer's `provenance` object: every key always there (null when unknown)."""
     answer = {
         "present": present,
+        "checked": True,  # False: no file to read, or a limit or format kept it from being read
         "signature_valid": None,
         "trusted": None,
         "signer": None,

@@ -5,6 +5,7 @@ next to the detector's verdict, and a broken manifest never costs the prediction
 from __future__ import annotations
 
 import base64
+import csv
 import io
 import json
 
@@ -13,6 +14,7 @@ import pytest
 from PIL import Image
 from skimage import data as sample_images
 
+from client.__main__ import main as client_main
 from tests.fixtures.c2pa_signing import GENERATOR, SIGNER_NAME, change_last_media_byte, corrupt_manifest
 from tests.fixtures.media import SHARED_VIDEOS_DIR
 from tests.fixtures.torchserve import assert_prediction_contract, predict
@@ -94,3 +96,34 @@ def test_the_worker_never_fetches_a_remote_manifest(torchserve, c2pa_signer, rec
     assert credentials["present"] is False
     assert credentials["remote_manifest_url"] == f"{recording_server.url}/manifest.c2pa"
     assert recording_server.requests == []
+
+
+def test_the_client_table_and_the_scan_csv_and_jsonl_say_what_the_file_declares(
+    torchserve, c2pa_signer, tmp_path, capsys
+):
+    folder = tmp_path / "videos"
+    folder.mkdir()
+    (folder / "declared.mp4").write_bytes(c2pa_signer.signed(VIDEO, "video/mp4"))
+    (folder / "plain.mp4").write_bytes(VIDEO)
+    declared = f"Content Credentials: declares AI-generated (by {GENERATOR} 2.0)"
+
+    assert (
+        client_main([str(folder / "declared.mp4"), str(folder / "plain.mp4"), "--url", torchserve.inference_url]) == 0
+    )
+    table = capsys.readouterr().out
+    assert declared in next(line for line in table.splitlines() if line.startswith("declared.mp4"))
+    assert "no Content Credentials" in next(line for line in table.splitlines() if line.startswith("plain.mp4"))
+
+    out_csv, out_jsonl = tmp_path / "results.csv", tmp_path / "results.jsonl"
+    for out in (out_csv, out_jsonl):
+        scan = ["scan", str(folder), "--out", str(out), "--url", torchserve.inference_url, "--no-progress"]
+        assert client_main(scan) == 0
+    with out_csv.open(newline="") as stream:
+        rows = {row["file"].rsplit("/", 1)[1]: row for row in csv.DictReader(stream)}
+    assert rows["declared.mp4"]["content_credentials"] == declared
+    assert (rows["declared.mp4"]["c2pa_ai_generated"], rows["declared.mp4"]["c2pa_signature_valid"]) == ("True", "True")
+    assert rows["plain.mp4"]["content_credentials"] == "no Content Credentials"
+    records = {
+        json.loads(line)["file"].rsplit("/", 1)[1]: json.loads(line) for line in out_jsonl.read_text().splitlines()
+    }
+    assert records["declared.mp4"]["provenance"]["signer"] == SIGNER_NAME
