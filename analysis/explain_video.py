@@ -13,17 +13,17 @@ import json
 import sys
 from pathlib import Path
 
-from model.checkpoint import CheckpointError, load_detector
+from analysis.contact_sheet import write_contact_sheet
+from model.checkpoint import DEFAULT_CHECKPOINT, CheckpointError, load_detector
 from model.errors import VideoInputError
 from model.frames import sample_clip
+from model.inference import score_clips
+from model.precision import DEFAULT_PRECISION, uses_bf16
 from model.preprocess import preprocess_clip
-
 from serving.explanations import clip_overlays, explanation
 from serving.gradcam import clip_gradcam
-from analysis.contact_sheet import write_contact_sheet
 from serving.heatmaps import thumbnail
 from serving.responses import model_summary, prediction
-from model.inference import score_clips
 
 OVERLAY_SIDE = 320  # px: the analyst's files can be larger than the server's answer
 
@@ -32,7 +32,7 @@ def explain_video(video: Path, checkpoint: Path, out: Path) -> dict:
     detector, config, meta = load_detector(checkpoint)
     sampled = sample_clip(video.read_bytes(), config.num_frames)
     clip = preprocess_clip(sampled.frames, config)
-    score = score_clips(detector, [clip.tensor], chunk_frames=config.num_frames)[0]
+    score = score_clips(detector, [clip.tensor], bf16=uses_bf16(DEFAULT_PRECISION))[0]  # as served
     cams = clip_gradcam(detector, clip.tensor)
     faces = clip.describe_faces()
     answer = prediction(sampled, score, float(meta["threshold"]), model_summary("deepfake", meta, config), {}, faces)
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis.explain_video", description=__doc__.split("\n\n")[0])
     parser.add_argument("video", type=Path)
     parser.add_argument("--out", type=Path, required=True, help="folder for the PNGs and explanation.json")
-    parser.add_argument("--checkpoint", type=Path, default=Path("checkpoints/deepfake.pth"))
+    parser.add_argument("--checkpoint", type=Path, default=DEFAULT_CHECKPOINT)
     args = parser.parse_args(argv)
     try:
         answer = explain_video(args.video, args.checkpoint, args.out)

@@ -4,9 +4,10 @@ model per compression level (none / light / heavy, train/augment.py's LEVELS).
 The validation split is the one the model was trained against: the split settings (data folder,
 layout, --val-split, --seed) and the frame-cache settings are read from the checkpoint's `data`,
 and `--data` / `--val-split` / `--seed` override them. Each validation clip's cached frames
-(exactly what validation fed the network) are degraded and scored by the training loop's own
-`predict`, so level "none" reproduces the checkpoint's validation ROC-AUC. Prints a table and
-writes JSON (default: <checkpoint stem>.robustness.json).
+(exactly what validation fed the network) are degraded in memory and scored by the training
+loop's own `predict` (the served path, model.inference), so level "none" reproduces the
+checkpoint's validation ROC-AUC. Prints a table and writes JSON (default: <checkpoint
+stem>.robustness.json).
 """
 
 from __future__ import annotations
@@ -14,23 +15,23 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
+from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from model.checkpoint import CheckpointError, load_detector
+from model.checkpoint import DEFAULT_CHECKPOINT, CheckpointError, load_detector
 from model.config import ModelConfig
 from model.network import DeepfakeDetector
 from model.precision import uses_bf16
-
 from train.augment import LEVELS, Degradation, degrade_clip
 from train.cache import CachedVideo, load_frames
 from train.datasets import DatasetError
-from train.loop import TrainSettings, choose_threads, predict, prepare_data, video_labels
+from train.loop import choose_threads, predict, prepare_data, video_labels
 from train.metrics import compute_metrics
+from train.settings import TrainSettings
 from train.split import SplitError
 
 
@@ -52,22 +53,12 @@ def training_settings(
     for key in ("data", "out", "cache_dir"):
         if values.get(key) is not None:
             values[key] = Path(values[key])
-    values.setdefault("out", Path("checkpoints/deepfake.pth"))
     return TrainSettings(**values)
 
 
-def predict_degraded(
-    detector: DeepfakeDetector, videos: list[CachedVideo], config: ModelConfig, degradation: Degradation, bf16: bool
-) -> np.ndarray:
-    """P(fake) per video after degrading its cached frames (written to a scratch cache, so the
-    training loop's own `predict` scores them)."""
-    with tempfile.TemporaryDirectory(prefix="robustness-") as scratch:
-        degraded = []
-        for number, video in enumerate(videos):
-            path = Path(scratch) / f"{number:06d}.npy"
-            np.save(path, degrade_clip(np.asarray(load_frames(video)), degradation))
-            degraded.append(CachedVideo(video.item, path))
-        return predict(detector, degraded, config, bf16, f"scoring {degradation.describe()}")
+def degraded(degradation: Degradation) -> Callable[[CachedVideo], np.ndarray]:
+    """A video's cached frames after `degradation`, made in memory."""
+    return lambda video: degrade_clip(np.asarray(load_frames(video)), degradation)
 
 
 def evaluate_levels(
@@ -82,7 +73,8 @@ def evaluate_levels(
     labels = video_labels(videos)
     results = {}
     for name, degradation in levels.items():
-        figures = compute_metrics(labels, predict_degraded(detector, videos, config, degradation, bf16), threshold)
+        scored = predict(detector, videos, config, bf16, f"scoring {degradation.describe()}", degraded(degradation))
+        figures = compute_metrics(labels, scored, threshold)
         keep = ("videos", "roc_auc", "average_precision", "accuracy", "f1")
         results[name] = {"degradation": degradation.describe(), **{key: figures[key] for key in keep}}
     return results
@@ -117,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m analysis.robustness",
         description="Validation ROC-AUC of a checkpoint per compression level (none / light / heavy).",
     )
-    parser.add_argument("--checkpoint", type=Path, default=Path("checkpoints/deepfake.pth"))
+    parser.add_argument("--checkpoint", type=Path, default=DEFAULT_CHECKPOINT)
     parser.add_argument(
         "--data", type=Path, default=None, help="dataset folder (default: the one the checkpoint was trained on)"
     )

@@ -27,12 +27,10 @@ from typing import Callable, Iterator
 import httpx
 from tqdm import tqdm
 
-from client.verdicts import DEFAULT_URL, answer_of, post_video
 from client.scan_results import ResultsError, ResultsWriter, latest_status, output_format, read_records, rewrite
+from client.verdicts import DEFAULT_URL, answer_of, post_video
+from model.media_types import VIDEO_SUFFIXES
 
-VIDEO_SUFFIXES = frozenset(
-    ".3g2 .3gp .asf .avi .divx .f4v .flv .m2ts .m4v .mkv .mov .mp4 .mpeg .mpg .mts .mxf .ogv .rm .rmvb .ts .vob .webm .wmv".split()
-)
 # Answers that say the server, not the file, is at fault (down, no READY worker, queue full, key or
 # model gone): stop, rather than record them for every remaining file. TorchServe's own error types
 # and the proxy's codes for them. A worker failing on a file (InternalServerException) is recorded.

@@ -1,17 +1,25 @@
-"""Score many clips at once: the frames of every clip in the batch go through the backbone
-together (in bounded chunks), then each clip is pooled and classified on its own frames.
+"""The one scoring function: preprocessed clips -> P(fake) per clip and per frame.
 
-bf16 autocast (where model.precision.uses_bf16 says): measured P(fake) drift against fp32 is
-under 0.001 on the shared videos (bench/README.md).
+Serving, training validation, the robustness evaluation, the offline explanation and the
+benchmarks all call `score_clips`, so a figure measured anywhere is a figure of the served path.
+The frames of every clip go through the backbone together (in bounded chunks), then each clip is
+pooled and classified on its own frames. bf16 autocast (where model.precision.uses_bf16 says)
+covers the backbone only; the temporal encoder and head run in fp32. Measured P(fake) drift of
+bf16 against fp32 is under 0.001 on the shared videos (bench/README.md).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 
+from model.config import ModelConfig
 from model.network import DeepfakeDetector, probabilities
+from model.preprocess import normalize_clip
+
+DEFAULT_CHUNK_FRAMES = 64  # frames per backbone forward: bounds memory whatever the batch
 
 
 @dataclass(frozen=True)
@@ -23,7 +31,7 @@ class ClipScore:
 def score_clips(
     detector: DeepfakeDetector,
     clips: list[torch.Tensor],
-    chunk_frames: int,
+    chunk_frames: int = DEFAULT_CHUNK_FRAMES,
     device: torch.device | str = "cpu",
     bf16: bool = False,
 ) -> list[ClipScore]:
@@ -39,3 +47,13 @@ def score_clips(
     clip_probabilities = probabilities(output.clip_logits).tolist()
     frame_probabilities = probabilities(output.frame_logits).tolist()
     return [ClipScore(p, frames_p) for p, frames_p in zip(clip_probabilities, frame_probabilities)]
+
+
+def score_pixel_clips(
+    detector: DeepfakeDetector, pixels: list[np.ndarray], config: ModelConfig, bf16: bool = False
+) -> list[ClipScore]:
+    """(T, S, S, 3) uint8 clips, cropped and resized as preprocess_clip does (what training caches):
+    normalised as preprocess_clip does, then scored by score_clips."""
+    stacked = np.stack(pixels)
+    frames = normalize_clip(stacked.reshape(-1, *stacked.shape[2:]), config.mean, config.std)
+    return score_clips(detector, list(frames.view(*stacked.shape[:2], *frames.shape[1:])), bf16=bf16)

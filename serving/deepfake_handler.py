@@ -15,21 +15,21 @@ import time
 import torch
 from ts.torch_handler.base_handler import BaseHandler
 
+from model.checkpoint import build_from_checkpoint, read_checkpoint
+from model.errors import VideoInputError
+from model.inference import score_clips
+from model.precision import uses_bf16
+from model.preprocess import preprocess_clip
 from serving.core_share import CoreShare, sibling_marks_prefix
 from serving.explanations import explanation
 from serving.gradcam import clip_gradcam
 from serving.inputs import DescribePayload, VideoPayload, parse_request, sample_payload
+from serving.metrics import ServingMetrics
 from serving.provenance import not_checked, provenance
 from serving.provenance_process import ProvenanceReader
 from serving.request_state import RequestState
-from serving.responses import model_description, model_summary, prediction
-from model.inference import score_clips
-from serving.metrics import ServingMetrics
+from serving.responses import model_description, model_summary, prediction, refusal
 from serving.settings import available_cores, read_settings
-from model.checkpoint import build_from_checkpoint, read_checkpoint
-from model.errors import VideoInputError
-from model.precision import uses_bf16
-from model.preprocess import preprocess_clip
 
 logger = logging.getLogger(__name__)
 
@@ -158,8 +158,9 @@ class DeepfakeHandler(BaseHandler):
         for index, state in enumerate(states):
             self.context.set_response_content_type(index, "application/json")
             if state.error is not None:
-                self.context.set_response_status(state.error.status, state.error.code, index)
-                answers.append(state.error.to_dict())
+                status, answer = refusal(state.error)
+                self.context.set_response_status(status, state.error.code, index)
+                answers.append(answer)
             elif state.describe:
                 answers.append(self.describe_handle())
             else:

@@ -96,7 +96,7 @@ def _parse_json(body, max_json_frames: int) -> Payload:
     if not frames:
         raise VideoInputError("the frames list is empty", "no_frames")
     if len(frames) > max_json_frames:
-        raise VideoInputError(f"{len(frames)} frames sent, the limit is {max_json_frames}", "too_many_frames", 413)
+        raise VideoInputError(f"{len(frames)} frames sent, the limit is {max_json_frames}", "too_many_frames")
     return FramesPayload([_decode_base64(frame, index) for index, frame in enumerate(frames)], _read_fps(body))
 
 
@@ -134,4 +134,4 @@ def _decode_frame(data: bytes, index: int, limits: SamplingLimits):
     try:
         return decode_image(data, limits)
     except VideoInputError as error:
-        raise VideoInputError(f"frame {index}: {error.message}", error.code, error.status) from error
+        raise VideoInputError(f"frame {index}: {error.message}", error.code) from error

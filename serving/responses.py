@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from model.config import ModelConfig
+from model.errors import VideoInputError
 from model.frames import SampledFrames
-
 from model.inference import ClipScore
 
 DECIMALS = 6
+BAD_INPUT_STATUS = 400
+OVER_LIMIT_STATUS = 413
+
+
+def refusal(error: VideoInputError) -> tuple[int, dict]:
+    """HTTP status and answer for refused input: 413 when it would cost more than a limit allows, else 400."""
+    return OVER_LIMIT_STATUS if error.over_limit else BAD_INPUT_STATUS, {"error": error.message, "code": error.code}
 
 
 def model_summary(name: str, checkpoint_meta: dict, config: ModelConfig) -> dict:

@@ -19,6 +19,8 @@ import os
 from dataclasses import dataclass
 
 from model.frames import SamplingLimits
+from model.inference import DEFAULT_CHUNK_FRAMES
+from model.precision import DEFAULT_PRECISION
 
 ENV_PREFIX = "DEEPFAKE_"
 
@@ -103,10 +105,10 @@ def read_settings(model_name: str = "deepfake") -> HandlerSettings:
     return HandlerSettings(
         limits=limits,
         max_json_frames=_env("MAX_JSON_FRAMES", 256, int, properties),
-        chunk_frames=_env("CHUNK_FRAMES", 64, int, properties),
+        chunk_frames=_env("CHUNK_FRAMES", DEFAULT_CHUNK_FRAMES, int, properties),
         workers=_env("WORKERS", None, int, properties) or workers_in_models_entry(properties, model_name) or 1,
         torch_threads=_env("TORCH_THREADS", None, int, properties),
-        precision=_env("PRECISION", "auto", str, properties).lower(),
+        precision=_env("PRECISION", DEFAULT_PRECISION, str, properties).lower(),
         provenance=ProvenanceLimits(
             # Every upload TorchServe accepts (max_request_size, 210 MiB) is checked by default.
             max_bytes=int(_env("PROVENANCE_MAX_MB", 210.0, float, properties) * 2**20),

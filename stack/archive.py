@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from model.checkpoint import CheckpointError, build_from_checkpoint, read_checkpoint
+from model.checkpoint import DEFAULT_CHECKPOINT, CheckpointError, build_from_checkpoint, read_checkpoint
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("serving", "model")  # copied whole into the archive
@@ -83,7 +83,7 @@ def build_archive(checkpoint_path: Path, export_path: Path, model_name: str = MO
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m stack.archive", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--checkpoint", type=Path, default=Path("checkpoints/deepfake.pth"))
+    parser.add_argument("--checkpoint", type=Path, default=DEFAULT_CHECKPOINT)
     parser.add_argument("--export-path", type=Path, default=Path("model_store"), help="folder for the .mar")
     parser.add_argument("--model-name", default=MODEL_NAME)
     args = parser.parse_args(argv)

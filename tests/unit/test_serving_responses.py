@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from serving.responses import prediction
-from model.inference import ClipScore
+from model.errors import VideoInputError
 from model.frames import sample_images
+from model.inference import ClipScore
+from serving.responses import prediction, refusal
 
 MODEL = {"name": "deepfake", "version": "1.0", "arch": "resnet18-temporal-mean"}
 
@@ -40,3 +41,11 @@ def test_frames_and_video_blocks():
     assert result["frames"]["timestamps_s"] == [0.0, 0.5, 1.0, 1.5]
     assert result["video"]["width"] == 6 and result["video"]["height"] == 4
     assert result["timing_ms"] == {"decode": 1.2, "inference": 4.6}
+
+
+@pytest.mark.parametrize(
+    ("code", "status"),
+    [("too_many_pixels", 413), ("too_long", 413), ("decode_timeout", 413), ("undecodable", 400), ("bad_json", 400)],
+)
+def test_refused_input_is_413_over_a_limit_and_400_otherwise(code, status):
+    assert refusal(VideoInputError("why", code)) == (status, {"error": "why", "code": code})
