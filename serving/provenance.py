@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from dataclasses import dataclass
 
 import c2pa
 
@@ -33,6 +34,16 @@ OFFLINE = {
     "core": {"allowed_network_hosts": []},
 }
 URL = re.compile(r"https?://\S+")
+
+
+@dataclass(frozen=True)
+class ProvenanceLimits:
+    """How much reading one upload's Content Credentials may cost (serving/settings.py sets them)."""
+
+    max_bytes: int  # larger files are not checked (the answer says so)
+    timeout_s: float  # per file with a manifest, in the reader's child process
+    max_manifest_mb: int  # c2pa's cap on a decompressed manifest store
+    memory_mb: int  # the child's address-space limit
 
 
 def provenance(present: bool, **fields) -> dict:

@@ -11,6 +11,7 @@ killed and the next file starts a new one; the prediction answers either way.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import resource
 import select
@@ -23,6 +24,7 @@ from pathlib import Path
 import c2pa
 
 from serving.provenance import (
+    ProvenanceLimits,
     not_checked,
     offline_settings,
     provenance,
@@ -30,11 +32,13 @@ from serving.provenance import (
     remote_manifest_url,
     summarise,
 )
-from serving.settings import ProvenanceLimits
 
+logger = logging.getLogger(__name__)
 HEADER_BYTES = 8
 CHUNK_BYTES = 1 << 20
 MAX_ANSWER_BYTES = 1 << 20
+READY = b"ready\n"  # the child's first line, once c2pa is loaded: its start-up is not a file's time
+STARTUP_TIMEOUT_S = 60.0
 UNSUPPORTED = (
     "a format that cannot carry Content Credentials readable here (WebM, Matroska, Ogg, FLV, ASF, RealMedia, ...)"
 )
@@ -54,8 +58,14 @@ class ProvenanceReader:
         return None if self._child is None else self._child.pid
 
     def start(self) -> None:
+        """Starts the child now (the handler's initialize), so no request waits for it to load."""
         with self._lock:
-            self._ensure_child()
+            try:
+                self._ensure_child()
+            except OSError:
+                logger.warning(
+                    "the provenance reader did not start; the next file with a manifest retries", exc_info=True
+                )
 
     def close(self) -> None:
         with self._lock:
@@ -71,27 +81,28 @@ class ProvenanceReader:
         except c2pa.C2paError as error:
             url = remote_manifest_url(error)
             if url is not None:
-                return provenance(False, checked=True, remote_manifest_url=url)
+                return provenance(False, remote_manifest_url=url)
             return malformed(error)
         if store is None:
-            return provenance(False, checked=True)
+            return provenance(False)
         with self._lock:
             return self._verify_in_child(data)
 
     def _verify_in_child(self, data: bytes) -> dict:
-        child = self._ensure_child()
+        try:
+            child = self._ensure_child()
+        except OSError as error:
+            return provenance(True, error=f"reading Content Credentials failed: {error}")
         deadline = time.monotonic() + self.limits.timeout_s
         try:
             send(child, len(data).to_bytes(HEADER_BYTES, "big") + data, deadline)
             return json.loads(receive_line(child, deadline))
         except TimeoutError:
             self._stop_child()
-            return provenance(
-                True, checked=True, error=f"reading Content Credentials took over {self.limits.timeout_s:g} s"
-            )
+            return provenance(True, error=f"reading Content Credentials took over {self.limits.timeout_s:g} s")
         except (OSError, ValueError) as error:  # the child died (memory limit) or answered garbage
             self._stop_child()
-            return provenance(True, checked=True, error=f"reading Content Credentials failed: {error}")
+            return provenance(True, error=f"reading Content Credentials failed: {error}")
 
     def _ensure_child(self) -> subprocess.Popen:
         if self._child is None or self._child.poll() is not None:
@@ -103,6 +114,14 @@ class ProvenanceReader:
                 stdout=subprocess.PIPE,
                 env=environment,
             )
+            try:
+                started = receive_line(self._child, time.monotonic() + STARTUP_TIMEOUT_S)
+            except (TimeoutError, OSError, ValueError) as error:
+                self._stop_child()
+                raise OSError(f"the provenance reader did not start: {error or 'timed out'}") from error
+            if started != READY:
+                self._stop_child()
+                raise OSError(f"the provenance reader did not start: {started[:200]!r}")
         return self._child
 
     def _stop_child(self) -> None:
@@ -115,7 +134,7 @@ class ProvenanceReader:
 
 
 def malformed(error: Exception) -> dict:
-    return provenance(True, checked=True, error=f"malformed Content Credentials: {str(error)[:200]}")
+    return provenance(True, error=f"malformed Content Credentials: {str(error)[:200]}")
 
 
 def send(child: subprocess.Popen, payload: bytes, deadline: float) -> None:
@@ -153,7 +172,7 @@ def verify_one(data: bytes, settings: dict) -> dict:
         store = read_store(data, settings)
     except c2pa.C2paError as error:
         return malformed(error)
-    return summarise(store) if store is not None else provenance(False, checked=True)
+    return summarise(store) if store is not None else provenance(False)
 
 
 def read_exactly(stream, size: int) -> bytes:
@@ -173,6 +192,8 @@ def main() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     settings = json.loads(sys.argv[2])
     source, sink = sys.stdin.buffer, sys.stdout.buffer
+    sink.write(READY)
+    sink.flush()
     while True:
         try:
             data = read_exactly(source, int.from_bytes(read_exactly(source, HEADER_BYTES), "big"))

@@ -21,18 +21,9 @@ from dataclasses import dataclass
 from model.frames import SamplingLimits
 from model.inference import DEFAULT_CHUNK_FRAMES
 from model.precision import DEFAULT_PRECISION
+from serving.provenance import ProvenanceLimits
 
 ENV_PREFIX = "DEEPFAKE_"
-
-
-@dataclass(frozen=True)
-class ProvenanceLimits:
-    """Reading an upload's Content Credentials (serving/provenance_process.py)."""
-
-    max_bytes: int  # larger files are not checked (the answer says so)
-    timeout_s: float  # per file with a manifest, in the reader's child process
-    max_manifest_mb: int  # c2pa's cap on a decompressed manifest store
-    memory_mb: int  # the child's address-space limit
 
 
 @dataclass(frozen=True)
