@@ -6,6 +6,8 @@ fetch the remote manifest, which the first test shows)."""
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -26,6 +28,7 @@ from tests.fixtures.media import SHARED_VIDEOS_DIR
 pytestmark = pytest.mark.slow
 
 LIMITS = ProvenanceLimits(max_bytes=64 * 2**20, timeout_s=20.0, max_manifest_mb=16, memory_mb=2048)
+REPO_ROOT = Path(__file__).resolve().parents[2]
 VIDEO = (SHARED_VIDEOS_DIR / "sample-mp4.mp4").read_bytes()
 
 
@@ -148,3 +151,11 @@ def test_a_child_that_dies_fails_the_check_not_the_caller(c2pa_signer):
     answer = starved.read(c2pa_signer.signed(VIDEO, "video/mp4"))
     assert answer["present"] is True and answer["error"].startswith("reading Content Credentials failed"), answer
     starved.close()
+
+
+def test_the_child_loads_no_torch_so_it_starts_in_a_moment():
+    check = "import sys, serving.provenance_process; print('torch' in sys.modules)"
+    shown = subprocess.run(
+        [sys.executable, "-c", check], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=True
+    )
+    assert shown.stdout.strip() == "False", shown.stderr
