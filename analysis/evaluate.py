@@ -239,9 +239,9 @@ def readable(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(prog: str = "python -m analysis.evaluate") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m analysis.evaluate",
+        prog=prog,
         description="Score a labelled video folder with a checkpoint, as served, and report the figures.",
     )
     parser.add_argument("--checkpoint", type=Path, required=True, help="the .pth to evaluate")
@@ -260,8 +260,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def main(argv: list[str] | None = None, prog: str = "python -m analysis.evaluate") -> int:
+    args = build_parser(prog).parse_args(argv)
     try:
         result = evaluate(args.checkpoint, args.data, args.layout, args.ffpp_quality, args.threads)
     except (CheckpointError, DatasetError) as error:
@@ -275,6 +275,11 @@ def main(argv: list[str] | None = None) -> int:
     print(paths["txt"].read_text(), end="")
     print("wrote " + ", ".join(str(p) for p in paths.values()))
     return 0
+
+
+def console() -> int:
+    """The `deepfake-evaluate` console script (pyproject.toml): the same options."""
+    return main(prog="deepfake-evaluate")
 
 
 if __name__ == "__main__":
