@@ -14,6 +14,7 @@ from proxy.hosts import HostGuard
 from proxy.keys import KeySource
 from proxy.origins import OriginGuard
 from proxy.routes import health, inference, model, page
+from proxy.routes.docs import install_docs
 from proxy.routes.page import STATIC_DIR
 from proxy.settings import Settings
 from proxy.torchserve import TorchServe, new_http_clients
@@ -35,6 +36,8 @@ def create_app(settings: Settings) -> FastAPI:
         version=API_VERSION,
         summary="Gateway in front of TorchServe's deepfake model, for the Chrome extension and the upload page.",
         lifespan=lifespan,
+        docs_url=None,  # FastAPI's /docs loads Swagger UI from a CDN: proxy/routes/docs.py serves its own
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.forwards = ForwardSlots(settings.max_forwards)
@@ -42,6 +45,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(router, prefix="/api")
     app.include_router(page.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    install_docs(app)
     install_error_handlers(app)
     install_cors(app, settings.cors_origins)
     app.add_middleware(OriginGuard, cors_origins=settings.cors_origins)  # cross-site requests: before any body
