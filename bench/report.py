@@ -163,12 +163,13 @@ def served_markdown(served: dict | None) -> list[str]:
         )
     lines += [
         "",
-        "| video | worker resting RSS MB | worker peak RSS MB | growth MB | latency s |",
-        "|---|---|---|---|---|",
+        "| video | upload MB | worker resting RSS MB | worker peak RSS MB | growth MB (median run) | latency s |",
+        "|---|---|---|---|---|---|",
     ]
     for name, rss in served["rss"].items():
+        upload = f"{rss['upload_mb']:.0f}" if "upload_mb" in rss else "-"
         lines.append(
-            f"| {name} | {rss['resting_rss_mb']:.0f} | {rss['peak_rss_mb']:.0f} | {growth_mb(rss):.0f} "
+            f"| {name} | {upload} | {rss['resting_rss_mb']:.0f} | {rss['peak_rss_mb']:.0f} | {growth_mb(rss):.0f} "
             f"| {rss['latency_s']:.2f} |"
         )
     return lines

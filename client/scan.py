@@ -27,8 +27,9 @@ from pathlib import Path
 import httpx
 from tqdm import tqdm
 
+from client.keys import INFERENCE_KEY_ENVIRONMENT, inference_headers
 from client.scan_results import ResultsError, ResultsWriter, latest_status, output_format, read_records, rewrite
-from client.verdicts import DEFAULT_URL, answer_of, post_video
+from client.verdicts import DEFAULT_URL, add_key_file_option, answer_of, post_video
 from model.media_types import VIDEO_SUFFIXES
 
 # Answers that say the server, not the file, is at fault (down, no READY worker, queue full, key or
@@ -46,7 +47,6 @@ SERVER_DOWN_CODES = frozenset(
         "model_not_found",
     }
 )
-KEY_ENVIRONMENT = "TORCHSERVE_INFERENCE_KEY"  # the name the proxy reads too
 SHOWN_REFUSALS = 10
 
 
@@ -86,7 +86,8 @@ def check_server(client: httpx.Client, target: Target, headers: dict[str, str]) 
         hint = ""
         if answer.get("code") == "invalid_key":
             hint = (
-                f"; token auth is on: set {KEY_ENVIRONMENT} to the inference key of key_file.json, or use --proxy-url"
+                f"; token auth is on: pass --key-file (TorchServe's key_file.json), set {INFERENCE_KEY_ENVIRONMENT}, "
+                "or use --proxy-url"
             )
         raise ScanError(
             f"{target.name} at {target.check_url} answered {response.status_code} {answer.get('code')}: "
@@ -226,8 +227,10 @@ def scan(args: argparse.Namespace) -> int:
     out = args.out.absolute()
     output_format(out)  # refuse a bad extension before any work
     target = target_of(args)
-    key = os.environ.get(KEY_ENVIRONMENT)
-    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    try:  # the key goes to TorchServe only, never to a proxy
+        headers = {} if args.proxy_url else inference_headers(args.key_file, dict(os.environ))
+    except ValueError as error:
+        raise ScanError(str(error)) from None
     videos = find_videos(args.folder, args.all_files, out)
     records = read_records(out)
     recorded = latest_status(records)
@@ -271,6 +274,7 @@ def parse_args(argv: list[str] | None, prog: str = "python -m client scan") -> a
         "--proxy-url", help="go through the proxy instead, e.g. http://127.0.0.1:8000 (posts to /api/predict)"
     )
     parser.add_argument("--model", default="deepfake", help="model name on TorchServe")
+    add_key_file_option(parser)
     parser.add_argument(
         "--concurrency", type=int, default=4, help="requests in flight (default 4: the server batches them)"
     )

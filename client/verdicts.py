@@ -2,15 +2,20 @@
 
 A table for people (a progress bar on stderr when there are several files), `--json` for scripts
 (one JSON object per file, in the order given). Exit status 1 when any file was refused or
-could not be sent. `python -m client scan DIR --out results.csv` analyses a whole folder
-and resumes where it stopped (client/scan.py).
+could not be sent. Token auth: the inference key comes from TORCHSERVE_INFERENCE_KEY or
+TorchServe's key_file.json (`--key-file`, default ./key_file.json). A request whose worker died
+under it (TorchServe's 507, the proxy's 503 `worker_died`) is sent once more, after Retry-After.
+`python -m client scan DIR --out results.csv` analyses a whole folder and resumes where it
+stopped (client/scan.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -19,8 +24,11 @@ from tqdm import tqdm
 
 from client.answers import answer_body
 from client.credentials import credentials_text
+from client.keys import KEY_FILE_NAME, inference_headers
 
 DEFAULT_URL = "http://127.0.0.1:8080"
+WORKER_DIED_STATUS = 507  # TorchServe's answer to the requests a dying worker held
+RETRY_AFTER_DEFAULT_S, RETRY_AFTER_MAX_S = 1.0, 10.0
 
 
 def answer_of(response: httpx.Response) -> dict:
@@ -29,21 +37,52 @@ def answer_of(response: httpx.Response) -> dict:
 
 
 def post_video(client: httpx.Client, url: str, path: Path, headers: dict[str, str] | None = None) -> dict:
-    """One file -> {"file", "status", and the server's answer}. The file is streamed, not read
-    into memory. Raises OSError (unreadable file) and httpx.TransportError (no answer)."""
-    with path.open("rb") as video:
-        response = client.post(
-            url, content=video, headers={"Content-Type": "application/octet-stream", **(headers or {})}
-        )
+    """One file -> {"file", "status", and the server's answer}, sent once more if its worker died.
+    The file is streamed, not read into memory. Raises OSError (unreadable file) and
+    httpx.TransportError (no answer)."""
+    response = _post_file(client, url, path, headers)
+    if worker_died(response):
+        time.sleep(retry_after_s(response))  # TorchServe restarts the worker meanwhile; the others still serve
+        response = _post_file(client, url, path, headers)
     return {"file": str(path), "status": response.status_code, **answer_of(response)}
 
 
-def classify(client: httpx.Client, url: str, path: Path) -> dict:
+def _post_file(client: httpx.Client, url: str, path: Path, headers: dict[str, str] | None) -> httpx.Response:
+    with path.open("rb") as video:
+        return client.post(url, content=video, headers={"Content-Type": "application/octet-stream", **(headers or {})})
+
+
+def worker_died(response: httpx.Response) -> bool:
+    """The request was lost with its worker, not refused: TorchServe's 507, the proxy's 503 worker_died."""
+    if response.status_code == WORKER_DIED_STATUS:
+        return True
+    return response.status_code == 503 and answer_of(response).get("code") == "worker_died"
+
+
+def retry_after_s(response: httpx.Response) -> float:
+    try:
+        seconds = float(response.headers.get("retry-after", RETRY_AFTER_DEFAULT_S))
+    except ValueError:
+        seconds = RETRY_AFTER_DEFAULT_S
+    return min(max(seconds, 0.0), RETRY_AFTER_MAX_S)
+
+
+def classify(client: httpx.Client, url: str, path: Path, headers: dict[str, str] | None = None) -> dict:
     """One file -> {"file", "status", and the server's answer or error}."""
     try:
-        return post_video(client, url, path)
+        return post_video(client, url, path, headers)
     except (OSError, httpx.HTTPError) as error:
         return {"file": str(path), "status": None, "error": str(error), "code": "client_error"}
+
+
+def add_key_file_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--key-file",
+        type=Path,
+        default=Path(KEY_FILE_NAME),
+        help="TorchServe's key_file.json, for its inference key (default ./key_file.json; "
+        "TORCHSERVE_INFERENCE_KEY wins; ignored while absent)",
+    )
 
 
 def table(results: list[dict]) -> str:
@@ -77,13 +116,18 @@ def main(argv: list[str] | None = None, prog: str = "python -m client") -> int:
     parser.add_argument("--json", action="store_true", help="one JSON object per line instead of a table")
     parser.add_argument("--parallel", type=int, default=4, help="requests in flight (the server batches them)")
     parser.add_argument("--timeout", type=float, default=300.0)
+    add_key_file_option(parser)
     args = parser.parse_args(argv)
     url = f"{args.url.rstrip('/')}/predictions/{args.model}"
+    try:
+        headers = inference_headers(args.key_file, dict(os.environ))
+    except ValueError as error:
+        parser.error(str(error))
     progress = tqdm(total=len(args.videos), unit="video", file=sys.stderr, disable=len(args.videos) < 2)
     with httpx.Client(timeout=args.timeout) as client, ThreadPoolExecutor(max(1, args.parallel)) as pool:
 
         def one(path: Path) -> dict:
-            result = classify(client, url, path)
+            result = classify(client, url, path, headers)
             progress.update()
             return result
 

@@ -2,7 +2,9 @@
 
 # Codes of input refused for what it would cost (SamplingLimits, the JSON frame limit), not for
 # being unreadable: servers answer these as "too large" rather than "bad input".
-LIMIT_CODES = frozenset({"too_many_pixels", "too_many_frames", "too_long", "decode_timeout"})
+LIMIT_CODES = frozenset({"too_many_pixels", "too_many_frames", "too_long", "decode_timeout", "json_too_large"})
+# Codes of input in a format the detector does not read at all (servers answer "unsupported media").
+UNSUPPORTED_CODES = frozenset({"unsupported_container"})
 
 
 class VideoInputError(ValueError):
@@ -21,3 +23,7 @@ class VideoInputError(ValueError):
     @property
     def over_limit(self) -> bool:
         return self.code in LIMIT_CODES
+
+    @property
+    def unsupported(self) -> bool:
+        return self.code in UNSUPPORTED_CODES

@@ -17,26 +17,26 @@ and `unique_count` says how many distinct frames there were.
 from __future__ import annotations
 
 import bisect
-import io
+import contextlib
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import BinaryIO
 
 import av
 import numpy as np
 from PIL import Image
 
+from model.containers import BufferReader, VideoSource, open_container
 from model.errors import VideoInputError
-
-VideoSource = bytes | bytearray | memoryview | str | Path | BinaryIO
 
 # PyAV raises IndexError from demux() when a damaged file yields a packet of a stream it never
 # declared (seen on a mutated FLV); both mean "the rest of this stream cannot be read".
 DAMAGED_STREAM_ERRORS = (av.FFmpegError, IndexError)
 
 IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"BM")
+# The image formats the API documents; Pillow would otherwise open any of its ~40 (TIFF, PCX, EPS
+# through Ghostscript, ...).
+IMAGE_FORMATS = ("PNG", "JPEG", "WEBP", "BMP")
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,8 @@ class SamplingLimits:
     """What one input may cost. Over a limit -> VideoInputError with a code of errors.LIMIT_CODES."""
 
     max_pixels_per_frame: int = 3840 * 2160  # 4K UHD
+    # Pixels of all the images one request may have decoded (JSON frames): 16 full-HD frames.
+    max_request_pixels: int = 16 * 1920 * 1080
     max_duration_s: float = 3 * 3600.0
     max_frames_total: int = 1_000_000
     # Wall-clock seconds to read and decode one video. A served batch of 4 decodes one after the
@@ -130,27 +132,72 @@ def sample_images(images: Sequence[np.ndarray], count: int, fps: float | None = 
     return SampledFrames([images[i] for i in indices], indices, timestamps, len(set(indices)), info)
 
 
+def sample_encoded_images(
+    total: int, load: Callable[[int], bytes], count: int, fps: float | None, limits: SamplingLimits = SamplingLimits()
+) -> SampledFrames:
+    """The same policy as `sample_images` over `total` encoded images, of which only the chosen ones
+    are loaded (`load(index)` -> encoded bytes) and decoded: each checked against the pixel limits
+    from its header before its pixels are, all within the request's pixel budget and decode time."""
+    if total <= 0:
+        raise VideoInputError("no frames were given", "no_frames")
+    indices = sample_frame_indices(total, count)
+    deadline = DecodeDeadline(limits.max_decode_s)
+    budget = PixelBudget(limits.max_request_pixels)
+    decoded = {}
+    for index in sorted(set(indices)):
+        deadline.check()
+        try:
+            decoded[index] = decode_image(load(index), limits, budget)
+        except VideoInputError as error:
+            raise VideoInputError(f"frame {index}: {error.message}", error.code) from error
+    height, width = decoded[indices[0]].shape[:2]
+    info = VideoInfo(width=width, height=height, fps=fps, duration_s=total / fps if fps else None, frames_total=total)
+    timestamps = [index / fps if fps else float(index) for index in indices]
+    return SampledFrames([decoded[i] for i in indices], indices, timestamps, len(decoded), info)
+
+
+class PixelBudget:
+    """Pixels a request may still have decoded; images are charged before their pixels are decoded."""
+
+    def __init__(self, pixels: int):
+        self.limit = pixels
+        self.left = pixels
+
+    def charge(self, width: int, height: int) -> None:
+        if width * height > self.left:
+            raise VideoInputError(
+                f"the images of this request exceed its budget of {self.limit} pixels in all", "too_many_pixels"
+            )
+        self.left -= width * height
+
+
 def looks_like_image(data: bytes) -> bool:
     head = bytes(data[:16])
     return head.startswith(IMAGE_SIGNATURES) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
 
 
-def decode_image(data: bytes, limits: SamplingLimits = SamplingLimits()) -> np.ndarray:
+def decode_image(
+    data: bytes, limits: SamplingLimits = SamplingLimits(), budget: PixelBudget | None = None
+) -> np.ndarray:
     """PNG/JPEG/WebP/BMP bytes -> RGB uint8 (H, W, 3), checking the size before decoding pixels."""
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with Image.open(BufferReader(data), formats=IMAGE_FORMATS) as image:
             _check_pixels(image.width, image.height, limits)
+            if budget is not None:
+                budget.charge(image.width, image.height)
             return np.asarray(image.convert("RGB"))
     except VideoInputError:
         raise
     except Image.DecompressionBombError as error:  # PIL's own guard fires before ours can read the size
-        raise VideoInputError(f"image too large: {error}", "too_many_pixels") from error
-    except Exception as error:  # PIL raises many types (incl. DecompressionBombError)
-        raise VideoInputError(f"not a decodable image: {error}", "undecodable_image") from error
+        raise VideoInputError("the image is too large to decode", "too_many_pixels") from error
+    except Image.UnidentifiedImageError as error:
+        raise VideoInputError("not a PNG, JPEG, WebP or BMP image", "undecodable_image") from error
+    except Exception as error:  # PIL raises many types for damaged data
+        raise VideoInputError("the image data is damaged and cannot be decoded", "undecodable_image") from error
 
 
 def sample_clip(data: bytes, count: int, limits: SamplingLimits = SamplingLimits()) -> SampledFrames:
-    """Bytes of a video, or of one image (a 1-frame clip), -> T frames. Empty bytes: see _open_container."""
+    """Bytes of a video, or of one image (a 1-frame clip), -> T frames. Empty bytes: `empty_input`."""
     if looks_like_image(data):
         return sample_images([decode_image(data, limits)], count)
     return sample_video(data, count, limits)
@@ -159,16 +206,17 @@ def sample_clip(data: bytes, count: int, limits: SamplingLimits = SamplingLimits
 def sample_video(source: VideoSource, count: int, limits: SamplingLimits = SamplingLimits()) -> SampledFrames:
     """T frames evenly spread over the video's real duration. Raises VideoInputError."""
     deadline = DecodeDeadline(limits.max_decode_s)
-    with _open_container(source) as container:
-        stream = _video_stream(container)
-        _check_pixels(stream.codec_context.width, stream.codec_context.height, limits)
-        timeline = _read_timeline(container, stream, limits, deadline)
-    with _open_container(source) as container:
-        stream = _video_stream(container)
-        stream.thread_type = "AUTO"  # frame + slice threads: ~1.7x faster on long-GOP H.264
-        wanted = [timeline.pts[i] for i in _choose_from_timeline(timeline, count)]
-        decoded = _decode_wanted_frames(container, stream, wanted, timeline.keyframe_pts, limits, deadline)
-    return _assemble(decoded, wanted, timeline, stream_size=(stream.codec_context.width, stream.codec_context.height))
+    with _reader_for(source) as reader:
+        with open_container(reader) as container:
+            stream = _video_stream(container)
+            _check_pixels(stream.codec_context.width, stream.codec_context.height, limits)
+            timeline = _read_timeline(container, stream, limits, deadline)
+        with open_container(reader) as container:
+            stream = _video_stream(container)
+            stream.thread_type = "AUTO"  # frame + slice threads: ~1.7x faster on long-GOP H.264
+            wanted = [timeline.pts[i] for i in _choose_from_timeline(timeline, count)]
+            decoded = _decode_wanted_frames(container, stream, wanted, timeline.keyframe_pts, limits, deadline)
+    return _assemble(decoded, wanted, timeline)
 
 
 class DecodeDeadline:
@@ -193,47 +241,13 @@ class _Timeline:
     fps: float | None
 
 
-class BufferReader(io.RawIOBase):
-    """A read-only, seekable file over bytes, a bytearray or a memoryview, without copying it
-    (BytesIO copies anything but bytes: a served upload would then sit twice in the worker)."""
-
-    def __init__(self, buffer: bytes | bytearray | memoryview):
-        super().__init__()
-        self.view = memoryview(buffer).cast("B")
-        self.position = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def readinto(self, target) -> int:
-        chunk = self.view[self.position : self.position + len(target)]
-        target[: len(chunk)] = chunk
-        self.position += len(chunk)
-        return len(chunk)
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: len(self.view)}[whence]
-        self.position = max(0, base + offset)
-        return self.position
-
-    def tell(self) -> int:
-        return self.position
-
-
-def _open_container(source: VideoSource):
+def _reader_for(source: VideoSource):
+    """What FFmpeg reads: bytes through a BufferReader (closed after, releasing the buffer); else the source."""
     if isinstance(source, (bytes, bytearray, memoryview)):
         if len(source) == 0:
             raise VideoInputError("the video is empty (0 bytes)", "empty_input")
-        source = BufferReader(source)
-    elif hasattr(source, "seek"):
-        source.seek(0)
-    try:
-        return av.open(source if not isinstance(source, Path) else str(source), mode="r")
-    except (av.FFmpegError, UnicodeDecodeError, ValueError, OSError) as error:
-        raise VideoInputError(f"not a readable video container: {error}", "undecodable") from error
+        return BufferReader(source)
+    return contextlib.nullcontext(source)
 
 
 def _video_stream(container):
@@ -338,9 +352,7 @@ def _first_frame_at_or_after(frames: Iterator, target: int, deadline: DecodeDead
     return None
 
 
-def _assemble(
-    decoded: list[tuple[int, np.ndarray]], wanted: list[int], timeline: _Timeline, stream_size
-) -> SampledFrames:
+def _assemble(decoded: list[tuple[int, np.ndarray]], wanted: list[int], timeline: _Timeline) -> SampledFrames:
     """T frames even if the tail could not be decoded (the last good frame repeats)."""
     while len(decoded) < len(wanted):
         decoded.append(decoded[-1])

@@ -7,6 +7,7 @@ import sys
 import uvicorn
 
 from proxy.app import create_app
+from proxy.connections import guarded_protocol
 from proxy.settings import load_settings
 
 
@@ -19,6 +20,7 @@ def main(argv: list[str] | None = None) -> None:
         log_level=settings.log_level,
         server_header=False,
         timeout_graceful_shutdown=5,
+        http=guarded_protocol(settings.header_timeout_s),  # 408 for a request head not sent in time
     )
 
 

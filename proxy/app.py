@@ -9,13 +9,15 @@ from fastapi.staticfiles import StaticFiles
 
 from proxy.cors import install_cors
 from proxy.errors import install_error_handlers
+from proxy.forwards import ForwardSlots
 from proxy.hosts import HostGuard
 from proxy.keys import KeySource
+from proxy.origins import OriginGuard
 from proxy.routes import health, inference, model, page
 from proxy.routes.docs import install_docs
 from proxy.routes.page import STATIC_DIR
 from proxy.settings import Settings
-from proxy.torchserve import TorchServe, new_http_client
+from proxy.torchserve import TorchServe, new_http_clients
 
 API_VERSION = "1.0.0"
 
@@ -23,9 +25,10 @@ API_VERSION = "1.0.0"
 def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        async with new_http_client(settings) as http:
+        control, uploads = new_http_clients(settings)
+        async with control, uploads:
             keys = KeySource(settings.key_file, settings.inference_key, settings.management_key)
-            app.state.torchserve = TorchServe(http, settings, keys)
+            app.state.torchserve = TorchServe(control, settings, keys, uploads)
             yield
 
     app = FastAPI(
@@ -37,6 +40,7 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.forwards = ForwardSlots(settings.max_forwards)
     for router in (health.router, model.router, inference.router):
         app.include_router(router, prefix="/api")
     app.include_router(page.router)
@@ -44,5 +48,6 @@ def create_app(settings: Settings) -> FastAPI:
     install_docs(app)
     install_error_handlers(app)
     install_cors(app, settings.cors_origins)
+    app.add_middleware(OriginGuard, cors_origins=settings.cors_origins)  # cross-site requests: before any body
     app.add_middleware(HostGuard, allowed_hosts=settings.allowed_hosts)  # outermost: checked first
     return app

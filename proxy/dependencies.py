@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from proxy.forwards import ForwardSlots
 from proxy.settings import Settings
 from proxy.torchserve import TorchServe
 
@@ -18,5 +19,10 @@ def get_torchserve(request: Request) -> TorchServe:
     return request.app.state.torchserve
 
 
+def get_forwards(request: Request) -> ForwardSlots:
+    return request.app.state.forwards
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 TorchServeDep = Annotated[TorchServe, Depends(get_torchserve)]
+ForwardsDep = Annotated[ForwardSlots, Depends(get_forwards)]

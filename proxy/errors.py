@@ -13,12 +13,22 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 logger = logging.getLogger("proxy.errors")
 
 
+QUOTE_LIMIT = 200  # characters of client input quoted back in an error message
+
+
+def quoted(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """Client input for an error message: repr'd and cut to `limit` characters."""
+    text = repr(text)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, **details: Any):
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None, **details: Any):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.headers = headers  # e.g. Retry-After, or Connection: close when the body was left unread
         self.details = details
 
     def body(self) -> dict[str, Any]:
@@ -33,7 +43,7 @@ HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 4
 
 
 async def api_error_handler(request: Request, error: ApiError) -> JSONResponse:
-    return JSONResponse(error.body(), status_code=error.status)
+    return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
 
 
 def http_error_message(status: int, method: str, path: str, detail: str) -> str:

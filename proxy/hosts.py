@@ -1,23 +1,51 @@
-"""Host-header guard: a web page that rebinds its DNS name to 127.0.0.1 must not reach the API."""
+"""Host-header guard: a web page that rebinds its DNS name to 127.0.0.1 must not reach the API.
+
+The header is parsed strictly (RFC 3986 host: a DNS name or IPv4 address with an optional numeric
+port, or a bracketed IPv6 literal with one): `[::1]evil.example` or `localhost:anything` are no
+host at all, so they cannot be read as an allowed one.
+"""
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import re
 from collections.abc import Iterable
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from proxy.errors import quoted
 
-def host_name(host_header: str) -> str:
-    """'127.0.0.1:8000' -> '127.0.0.1', '[::1]:8000' -> '::1'."""
-    if host_header.startswith("["):
-        return host_header[1:].split("]", 1)[0]
-    return host_header.rsplit(":", 1)[0] if host_header.count(":") == 1 else host_header
+LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+NAME_HOST = re.compile(rf"(?P<name>{LABEL}(?:\.{LABEL})*\.?)(?::(?P<port>[0-9]{{1,5}}))?")
+IPV6_HOST = re.compile(r"\[(?P<name>[0-9A-Fa-f:.]+)\](?::(?P<port>[0-9]{1,5}))?")
+
+
+def host_name(host_header: str) -> str | None:
+    """'127.0.0.1:8000' -> '127.0.0.1', '[::1]:8000' -> '::1', 'Example.COM.' -> 'example.com'; None if malformed."""
+    bracketed = IPV6_HOST.fullmatch(host_header)
+    match = bracketed or NAME_HOST.fullmatch(host_header)
+    if match is None or (match["port"] is not None and not 0 < int(match["port"]) < 65536):
+        return None
+    if bracketed:
+        try:
+            return str(ipaddress.IPv6Address(match["name"]))
+        except ValueError:
+            return None
+    return match["name"].rstrip(".").lower()
+
+
+def normalized(name: str) -> str:
+    try:
+        return str(ipaddress.ip_address(name))
+    except ValueError:
+        return name.rstrip(".").lower()
 
 
 def host_allowed(host_header: str, allowed: Iterable[str]) -> bool:
     allowed = tuple(allowed)
-    return "*" in allowed or host_name(host_header).lower() in (name.lower() for name in allowed)
+    name = host_name(host_header)
+    return "*" in allowed or (name is not None and name in {normalized(entry) for entry in allowed})
 
 
 class HostGuard:
@@ -36,7 +64,7 @@ class HostGuard:
             return
         body = json.dumps(
             {
-                "error": f"Host {host_header!r} is not allowed; start the proxy with --allowed-hosts to add it",
+                "error": f"Host {quoted(host_header)} is not allowed; start the proxy with --allowed-hosts to add it",
                 "code": "host_not_allowed",
             }
         ).encode()
@@ -44,7 +72,11 @@ class HostGuard:
             {
                 "type": "http.response.start",
                 "status": 400,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),  # the body, if any, is never read
+                ],
             }
         )
         await send({"type": "http.response.body", "body": body})

@@ -6,36 +6,12 @@ changes. The keys are only ever put in the Authorization header sent to TorchSer
 
 from __future__ import annotations
 
-import json
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 
+from client.keys import TorchServeKeys, bearer, parse_key_file  # noqa: F401 (bearer: the proxy's import point)
+
 logger = logging.getLogger("proxy.keys")
-
-
-@dataclass(frozen=True)
-class TorchServeKeys:
-    inference: str | None = None
-    management: str | None = None
-
-
-def parse_key_file(text: str) -> TorchServeKeys:
-    """key_file.json as TorchServe 0.12 writes it:
-    {"management": {"key": ...}, "inference": {"key": ...}, "API": {...}}."""
-    document = json.loads(text)
-    if not isinstance(document, dict):
-        raise ValueError("key file is not a JSON object")  # noqa: TRY004 (callers catch ValueError)
-
-    def key_of(section: str) -> str | None:
-        entry = document.get(section)
-        return entry.get("key") if isinstance(entry, dict) and isinstance(entry.get("key"), str) else None
-
-    return TorchServeKeys(inference=key_of("inference"), management=key_of("management"))
-
-
-def bearer(key: str | None) -> dict[str, str]:
-    return {"Authorization": f"Bearer {key}"} if key else {}
 
 
 class KeySource:

@@ -13,6 +13,65 @@ class ErrorBody(BaseModel):
     code: str = Field(description="stable machine-readable reason, e.g. torchserve_unavailable")
 
 
+def error(description: str) -> dict[str, Any]:
+    return {"model": ErrorBody, "description": description}
+
+
+RETRY_AFTER = {
+    "Retry-After": {"description": "seconds to wait before sending the request again", "schema": {"type": "integer"}}
+}
+# Every refusal any route may answer (the inference routes all of them), each with the {error, code} body.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: error(
+        "bad input (codes from the handler: empty_input, undecodable, no_video_stream, no_frames, "
+        "undecodable_image, malformed_json, bad_json, bad_frame, missing_field, non_finite; from the proxy: "
+        "empty_body, bad_content_length, ambiguous_framing, bad_multipart, bad_body, upload_incomplete, "
+        "host_not_allowed)"
+    ),
+    403: error("cross_site_refused: a browser request from a page other than the upload page or an allowed extension"),
+    408: error(
+        "request_timeout or upload_too_slow: the request head or body did not arrive in time (connection closed)"
+    ),
+    413: error(
+        "over a limit: payload_too_large (--max-upload-mb), too_many_pixels (3840x2160 per frame, 16 full-HD frames "
+        "of JSON images in all), too_long (3 h), too_many_frames, json_too_large, decode_timeout"
+    ),
+    415: error(
+        "unsupported_media_type (Content-Type) or unsupported_container (a file format the server does not read)"
+    ),
+    502: error("torchserve_unauthorized or torchserve_connection_error: the operator must fix the proxy or TorchServe"),
+    503: {
+        **error("torchserve_unavailable, no_ready_worker, busy, worker_died, service_unavailable: retry later"),
+        "headers": RETRY_AFTER,
+    },
+    504: error("torchserve_timeout: TorchServe did not answer within --timeout-s"),
+}
+
+
+class FramesSummary(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    count: int = Field(description="frames scored (16)")
+    unique: int = Field(description="distinct frames among them (fewer for very short videos)")
+    indices: list[int]
+    timestamps_s: list[float]
+    scores: list[float] = Field(description="P(fake) of each frame alone")
+
+
+class Prediction(BaseModel):
+    """The handler's answer, passed through (fields beyond these are kept)."""
+
+    model_config = ConfigDict(extra="allow", protected_namespaces=())
+    label: Literal["real", "fake"]
+    probability: float = Field(ge=0, le=1, description="P(fake) of the clip")
+    confidence: float = Field(ge=0, le=1, description="probability of the returned label")
+    threshold: float
+    frames: FramesSummary
+    video: dict[str, Any] = Field(description="width, height, fps, duration_s, frames_total")
+    model: dict[str, Any] = Field(description="name, version, arch")
+    timing_ms: dict[str, float]
+    batch_size: int | None = None
+
+
 class HealthChecks(BaseModel):
     inference_api: Literal["up", "down", "unauthorized", "error"]
     management_api: Literal["up", "down", "unauthorized", "error"]

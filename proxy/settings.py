@@ -27,6 +27,10 @@ class Settings:
     max_upload_bytes: int = 210 * MIB  # = TorchServe's max_request_size in config.properties
     timeout_s: float = 120.0  # = the model's responseTimeout in config.properties
     health_timeout_s: float = 5.0
+    max_forwards: int = 16  # uploads streamed to TorchServe at once; more answer 503 busy
+    header_timeout_s: float = 10.0  # to send a request's head
+    body_timeout_s: float = 30.0  # longest silence within an upload
+    min_upload_kib_s: float = 32.0  # average upload rate required after the first body_timeout_s
     key_file: Path | None = Path("key_file.json")
     inference_key: str | None = None
     management_key: str | None = None
@@ -44,6 +48,10 @@ OPTIONS: dict[str, tuple[str, str]] = {
     "model_name": ("TORCHSERVE_MODEL_NAME", "name the model is registered under in TorchServe"),
     "max_upload_mb": ("PROXY_MAX_UPLOAD_MB", "largest accepted request body, in MiB"),
     "timeout_s": ("PROXY_TIMEOUT_S", "seconds to wait for a TorchServe answer before 504"),
+    "max_forwards": ("PROXY_MAX_FORWARDS", "uploads forwarded to TorchServe at once; more get 503 busy"),
+    "header_timeout_s": ("PROXY_HEADER_TIMEOUT_S", "seconds a client has to send a request's head (else 408)"),
+    "body_timeout_s": ("PROXY_BODY_TIMEOUT_S", "longest silence within an upload, in seconds (else 408)"),
+    "min_upload_kib_s": ("PROXY_MIN_UPLOAD_KIB_S", "slowest average upload accepted, KiB/s (else 408)"),
     "key_file": ("TORCHSERVE_KEY_FILE", "TorchServe's key_file.json (token auth); missing file = no key sent"),
     "inference_key": ("TORCHSERVE_INFERENCE_KEY", "TorchServe inference key (overrides the key file)"),
     "management_key": ("TORCHSERVE_MANAGEMENT_KEY", "TorchServe management key (overrides the key file)"),
@@ -91,6 +99,12 @@ def positive_number(name: str, text: str) -> float:
     return value
 
 
+def positive_integer(name: str, text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise ValueError(f"{name} must be a positive integer, got {text!r}")
+    return int(text)
+
+
 def port_number(text: str) -> int:
     if not text.isdigit() or not 0 < int(text) < 65536:
         raise ValueError(f"port must be an integer in 1..65535, got {text!r}")
@@ -125,6 +139,10 @@ def settings_from(values: Mapping[str, str]) -> Settings:
         "management_url": lambda text: base_url("management-url", text),
         "model_name": str,
         "timeout_s": lambda text: positive_number("timeout-s", text),
+        "max_forwards": lambda text: positive_integer("max-forwards", text),
+        "header_timeout_s": lambda text: positive_number("header-timeout-s", text),
+        "body_timeout_s": lambda text: positive_number("body-timeout-s", text),
+        "min_upload_kib_s": lambda text: positive_number("min-upload-kib-s", text),
         "key_file": lambda text: Path(text) if text else None,
         "inference_key": lambda text: text or None,
         "management_key": lambda text: text or None,

@@ -1,4 +1,5 @@
-"""The proxy's only way to TorchServe: one shared httpx client, keys added per call, transport failures as ApiError."""
+"""The proxy's only way to TorchServe: two httpx clients (uploads, and everything else: health
+checks never wait for a connection behind uploads), keys added per call, transport failures as ApiError."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from proxy.keys import KeySource, bearer
 from proxy.settings import Settings
 
 CONNECT_TIMEOUT_S = 3.0
+CONTROL_CONNECTIONS = 8  # health checks, /api/model: a few at a time
 
 
 def timeout_of(seconds: float) -> httpx.Timeout:
@@ -21,9 +23,19 @@ def timeout_of(seconds: float) -> httpx.Timeout:
     return httpx.Timeout(seconds, connect=CONNECT_TIMEOUT_S)
 
 
-def new_http_client(settings: Settings) -> httpx.AsyncClient:
+def new_http_client(settings: Settings, connections: int) -> httpx.AsyncClient:
     # trust_env=False: an HTTP(S)_PROXY meant for the internet must not capture loopback TorchServe calls.
-    return httpx.AsyncClient(timeout=timeout_of(settings.timeout_s), trust_env=False, follow_redirects=False)
+    return httpx.AsyncClient(
+        timeout=timeout_of(settings.timeout_s),
+        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
+        trust_env=False,
+        follow_redirects=False,
+    )
+
+
+def new_http_clients(settings: Settings) -> tuple[httpx.AsyncClient, httpx.AsyncClient]:
+    """(control, uploads): the uploads' pool holds exactly the connections the forward slots allow."""
+    return new_http_client(settings, CONTROL_CONNECTIONS), new_http_client(settings, settings.max_forwards)
 
 
 @contextmanager
@@ -65,8 +77,9 @@ def model_description(response: httpx.Response) -> dict[str, Any] | None:
 
 
 class TorchServe:
-    def __init__(self, http: httpx.AsyncClient, settings: Settings, keys: KeySource):
+    def __init__(self, http: httpx.AsyncClient, settings: Settings, keys: KeySource, uploads: httpx.AsyncClient):
         self.http = http
+        self.uploads = uploads
         self.settings = settings
         self.keys = keys
 
@@ -83,7 +96,7 @@ class TorchServe:
     async def infer(self, kind: str, body: AsyncIterable[bytes], headers: dict[str, str]) -> httpx.Response:
         """kind is 'predictions' or 'explanations'; body is streamed, never buffered here."""
         return await self.call(
-            "inference", "POST", f"/{kind}/{self.settings.model_name}", content=body, headers=headers
+            "inference", "POST", f"/{kind}/{self.settings.model_name}", content=body, headers=headers, via=self.uploads
         )
 
     async def call(
@@ -93,6 +106,7 @@ class TorchServe:
         path: str,
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
+        via: httpx.AsyncClient | None = None,
         **request: Any,
     ) -> httpx.Response:
         base = self.settings.inference_url if api_name == "inference" else self.settings.management_url
@@ -100,7 +114,7 @@ class TorchServe:
         key = keys.inference if api_name == "inference" else keys.management
         timeout_s = timeout or self.settings.timeout_s
         with transport_errors_as_api_errors(api_name, base, timeout_s):
-            response = await self.http.request(
+            response = await (via or self.http).request(
                 method,
                 base + path,
                 headers={**(headers or {}), **bearer(key)},

@@ -6,6 +6,7 @@
 #   mate-backgrounds, ukui-wallpapers - real photographs (nature, city, abstract) for the demo
 #                  data's genuine content: ukui's are held out of training (train/synth/catalog.py)
 #   a JDK        - TorchServe's frontend is Java
+#   strace       - the hardening tests watch a worker's system calls (no socket, no file opened)
 #   prometheus   - for promtool, Prometheus's own linter, run on TorchServe's /metrics by the tests
 #                  (the package also ships the server: stopped and disabled below if it started)
 set -euo pipefail
@@ -15,6 +16,7 @@ command -v ffmpeg >/dev/null || missing+=(ffmpeg)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v java >/dev/null || missing+=(default-jre-headless)
 [ -d /usr/share/doc/libdlib19.1/examples/faces ] || missing+=(libdlib19.1)
+command -v strace >/dev/null || missing+=(strace)
 [ -d /usr/share/backgrounds/mate ] || missing+=(mate-backgrounds)
 [ -f /usr/share/backgrounds/city.png ] || missing+=(ukui-wallpapers)
 command -v promtool >/dev/null || missing+=(prometheus)

@@ -28,24 +28,39 @@ from serving.inputs import DescribePayload, VideoPayload, parse_request, sample_
 from serving.metrics import ServingMetrics
 from serving.provenance import not_checked, provenance
 from serving.provenance_process import ProvenanceReader
-from serving.responses import model_description, model_summary, prediction, refusal
+from serving.responses import model_description, model_summary, non_finite_paths, prediction, refusal
 from serving.settings import available_cores, read_settings
 
 logger = logging.getLogger(__name__)
 
+# TorchServe's worker json.loads application/json bodies (and decodes text/*) before the handler
+# sees them, without any size or depth budget; it reads this variable for every request, so
+# setting it here hands every later request over as the client's bytes (serving/inputs.py).
+RAW_INPUT_ENVIRONMENT = {"TS_DECODE_INPUT_REQUEST": "false"}
+
+
+def release_uploads(fields: dict) -> None:
+    """Free the request's bytes once decoded: TorchServe's worker loop keeps the batch referenced
+    until the next one has arrived, so an upload would otherwise sit in memory through the
+    forward pass and the wait for the next request (two uploads at once)."""
+    for value in fields.values():
+        if isinstance(value, bytearray):
+            try:
+                value.clear()
+            except BufferError:  # still exported (a reader not yet collected): freed with the batch
+                pass
+
 
 class DeepfakeHandler(BaseHandler):
     def initialize(self, context):
+        os.environ.update(RAW_INPUT_ENVIRONMENT)
         self.context = context
         self.manifest = context.manifest
         self.settings = read_settings(context.model_name)
         torch.set_num_threads(self.settings.threads(available_cores()))
         # threads fixed by DEEPFAKE_TORCH_THREADS stay fixed; else they follow the busy workers
-        self.core_share = (
-            None
-            if self.settings.torch_threads
-            else CoreShare(available_cores(), sibling_marks_prefix(context.model_name))
-        )
+        marks = None if self.settings.torch_threads else sibling_marks_prefix(context.model_name)
+        self.core_share = None if marks is None else CoreShare(available_cores(), marks)
         gpu_id = context.system_properties.get("gpu_id")
         self.device = torch.device(f"cuda:{gpu_id}" if torch.cuda.is_available() and gpu_id is not None else "cpu")
         self.model_pt_path = os.path.join(
@@ -94,12 +109,18 @@ class DeepfakeHandler(BaseHandler):
         return Batch([self._request(index, fields, metrics) for index, fields in enumerate(data)], metrics)
 
     def _request(self, index: int, fields: dict, metrics: ServingMetrics) -> Request:
+        try:
+            return self._read_request(index, fields, metrics)
+        finally:
+            release_uploads(fields)  # decoded and read for provenance: the upload's bytes can go
+
+    def _read_request(self, index: int, fields: dict, metrics: ServingMetrics) -> Request:
         started = time.perf_counter()
         try:
             content_types = {
                 name: (self.context.get_request_header(index, name) or {}).get("content-type") for name in fields
             }
-            payload = parse_request(fields, content_types, self.settings.max_json_frames)
+            payload = parse_request(fields, content_types, self.settings.json)
             if isinstance(payload, DescribePayload):
                 return Describe()
             sampled = sample_payload(payload, self.config.num_frames, self.settings.limits)
@@ -107,10 +128,10 @@ class DeepfakeHandler(BaseHandler):
         except VideoInputError as error:
             metrics.rejected(error.code)
             return Refused(error)
-        except Exception as error:  # anything else raised while reading untrusted bytes is still bad input
+        except Exception:  # anything else raised while reading untrusted bytes is still bad input
             logger.warning("request %d: unreadable input", index, exc_info=True)
             metrics.rejected("undecodable")
-            return Refused(VideoInputError(f"the input could not be read: {error}", "undecodable"))
+            return Refused(VideoInputError("the input could not be read as a video or images", "undecodable"))
         decode_s = time.perf_counter() - started
         metrics.decoded(decode_s, len(sampled.frames), sampled.video.duration_s)
         explain = self.context.get_request_header(index, "explain") == "True"
@@ -152,7 +173,20 @@ class DeepfakeHandler(BaseHandler):
         return Cams(maps, time.perf_counter() - started)
 
     def postprocess(self, batch: Batch) -> list[dict]:
-        return [self._answer(index, request, batch) for index, request in enumerate(batch.requests)]
+        return [
+            self._finite(index, self._answer(index, request, batch)) for index, request in enumerate(batch.requests)
+        ]
+
+    def _finite(self, index: int, answer: dict) -> dict:
+        """An answer with NaN or an infinity would not be JSON (json.dumps writes them bare): refused instead."""
+        bad = non_finite_paths(answer)
+        if not bad:
+            return answer
+        logger.warning("request %d: non-finite numbers in the answer at %s", index, bad[:5])
+        error = VideoInputError(f"the input gives numbers that are not finite ({', '.join(bad[:3])})", "non_finite")
+        status, refused = refusal(error)
+        self.context.set_response_status(status, error.code, index)
+        return refused
 
     def _answer(self, index: int, request: Request, batch: Batch) -> dict:
         self.context.set_response_content_type(index, "application/json")

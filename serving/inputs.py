@@ -1,9 +1,13 @@
 """Request bodies -> what the detector needs: video bytes, a list of frame images, or a describe.
 
 TorchServe hands each request over as {field name: value}: the raw body is field "body",
-multipart fields keep their names ("data" or "file" here), a JSON body arrives already parsed
-(or as bytes when it was malformed), a text/* body as str. Decoding and sampling themselves are
-`model.frames`' job; this module only finds the payload and checks its shape.
+multipart fields keep their names ("data" or "file" here). The handler turns TorchServe's own
+JSON and text decoding off (TS_DECODE_INPUT_REQUEST=false, see deepfake_handler.py), so every
+value is the bytes the client sent and JSON is parsed here, under a size budget, refusing
+non-finite numbers. Should a value still arrive decoded (another TorchServe setup), only an
+object is taken as JSON; anything else is refused without being turned into bytes (`bytes(n)`
+of a number n would allocate n bytes). Decoding and sampling are `model.frames`' job; this
+module only finds the payload and checks its shape.
 """
 
 from __future__ import annotations
@@ -11,13 +15,22 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from dataclasses import dataclass
 
 from model.errors import VideoInputError
-from model.frames import SampledFrames, SamplingLimits, decode_image, sample_clip, sample_images
+from model.frames import SampledFrames, SamplingLimits, sample_clip, sample_encoded_images
 
 PAYLOAD_FIELDS = ("data", "file", "body")
 JSON_CONTENT_TYPE = "application/json"
+MIN_FPS, MAX_FPS = 1e-4, 1000.0  # a 16-frame capture of a 24-hour video is 1.9e-4 fps
+QUOTE_LIMIT = 200  # characters of client input quoted back in an error message
+
+
+@dataclass(frozen=True)
+class JsonLimits:
+    max_frames: int  # frames a JSON request may list (only the sampled ones are decoded)
+    max_bytes: int  # size of a JSON body
 
 
 @dataclass(frozen=True)
@@ -27,7 +40,7 @@ class VideoPayload:
 
 @dataclass(frozen=True)
 class FramesPayload:
-    images: list[bytes]  # encoded images (PNG, JPEG, WebP, BMP), in time order
+    frames: list[str]  # base64 images (PNG, JPEG, WebP, BMP) or data: URLs, in time order; decoded when sampled
     fps: float | None
 
 
@@ -39,19 +52,27 @@ class DescribePayload:
 Payload = VideoPayload | FramesPayload | DescribePayload
 
 
-def parse_request(fields: dict, content_types: dict[str, str | None], max_json_frames: int) -> Payload:
+def parse_request(fields: dict, content_types: dict[str, str | None], limits: JsonLimits) -> Payload:
     """One request of the batch -> its payload. Raises VideoInputError (4xx) for bad bodies."""
     name, value = _payload_field(fields)
-    if isinstance(value, (dict, list)):
-        return _parse_json(value, max_json_frames)
-    if isinstance(value, str):
+    if isinstance(value, dict):  # already parsed by TorchServe
+        return _parse_json(value, limits)
+    if isinstance(value, str):  # a text/* body TorchServe decoded: its size is the body's
         value = value.encode("utf-8")
-    data = value if isinstance(value, (bytes, bytearray)) else bytes(value)  # no copy of a large upload
-    if (content_types.get(name) or "").startswith(JSON_CONTENT_TYPE) or _looks_like_json(data):
-        return _parse_json(_load_json(data), max_json_frames)
-    if len(data) == 0:
+    if not isinstance(value, (bytes, bytearray)):
+        raise VideoInputError(_JSON_SHAPE, "bad_json")  # a bare JSON number, list, true or null
+    if (content_types.get(name) or "").startswith(JSON_CONTENT_TYPE) or _looks_like_json(value):
+        return _parse_json(_load_json(value, limits.max_bytes), limits)
+    if len(value) == 0:
         raise VideoInputError("the request body is empty: send a video file", "empty_input")
-    return VideoPayload(data)
+    return VideoPayload(value)
+
+
+def quoted(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """Client input for an error message: repr'd, and cut to `limit` characters (proxy/errors.py has the
+    same for the proxy's messages: the .mar carries serving/ and model/ only)."""
+    text = repr(text)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _payload_field(fields: dict) -> tuple[str, object]:
@@ -62,9 +83,10 @@ def _payload_field(fields: dict) -> tuple[str, object]:
         return next(iter(fields.items()))
     if not fields:
         raise VideoInputError("the request body is empty: send a video file", "empty_input")
+    names = quoted(", ".join(sorted(str(name) for name in fields)))
     raise VideoInputError(
         f"no video in the request: send it as the raw body or a multipart field 'data' or 'file' "
-        f"(got fields {sorted(fields)})",
+        f"({len(fields)} fields: {names})",
         "missing_field",
     )
 
@@ -73,31 +95,50 @@ def _looks_like_json(data: bytes | bytearray) -> bool:
     return bytes(data[:64]).lstrip()[:1] in (b"{", b"[")  # a prefix: stripping all would copy all
 
 
-def _load_json(data: bytes):
+_JSON_SHAPE = (
+    'a JSON body must be an object like {"frames": ["<base64 image or data: URL>", ...]} or {"describe": true}'
+)
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {text[:40]} is too large")
+    return value
+
+
+def _load_json(data: bytes | bytearray, max_bytes: int):
+    if len(data) > max_bytes:
+        raise VideoInputError(
+            f"the JSON body is {len(data)} bytes, over the limit of {max_bytes} bytes", "json_too_large"
+        )
     try:
-        return json.loads(data.decode("utf-8"))
+        return json.loads(data.decode("utf-8"), parse_constant=_refuse_constant, parse_float=_finite_float)
     except RecursionError as error:
         raise VideoInputError("the JSON body is nested too deeply", "malformed_json") from error
-    except ValueError as error:  # bad UTF-8, bad syntax, a number of more than 4300 digits
-        raise VideoInputError(f"the JSON body is malformed: {error}", "malformed_json") from error
+    except UnicodeDecodeError as error:
+        raise VideoInputError("the JSON body is not UTF-8 text", "malformed_json") from error
+    except ValueError as error:  # bad syntax, NaN/Infinity, a number of more than 4300 digits
+        raise VideoInputError(f"the JSON body is malformed: {quoted(str(error))}", "malformed_json") from error
 
 
-def _parse_json(body, max_json_frames: int) -> Payload:
+def _parse_json(body, limits: JsonLimits) -> Payload:
     if not isinstance(body, dict):
-        raise VideoInputError('a JSON body must be an object like {"frames": [...]}', "bad_json")
+        raise VideoInputError(_JSON_SHAPE, "bad_json")
     if body.get("describe") is True:
         return DescribePayload()
     frames = body.get("frames")
     if not isinstance(frames, list) or not all(isinstance(frame, str) for frame in frames):
-        raise VideoInputError(
-            'a JSON body must be {"frames": ["<base64 image or data: URL>", ...]} or {"describe": true}',
-            "bad_json",
-        )
+        raise VideoInputError(_JSON_SHAPE, "bad_json")
     if not frames:
         raise VideoInputError("the frames list is empty", "no_frames")
-    if len(frames) > max_json_frames:
-        raise VideoInputError(f"{len(frames)} frames sent, the limit is {max_json_frames}", "too_many_frames")
-    return FramesPayload([_decode_base64(frame, index) for index, frame in enumerate(frames)], _read_fps(body))
+    if len(frames) > limits.max_frames:
+        raise VideoInputError(f"{len(frames)} frames sent, the limit is {limits.max_frames}", "too_many_frames")
+    return FramesPayload(frames, _read_fps(body))
 
 
 def _decode_base64(text: str, index: int) -> bytes:
@@ -109,15 +150,15 @@ def _decode_base64(text: str, index: int) -> bytes:
     try:
         return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError) as error:
-        raise VideoInputError(f"frame {index} is not valid base64: {error}", "bad_frame") from error
+        raise VideoInputError(f"frame {index} is not valid base64", "bad_frame") from error
 
 
 def _read_fps(body: dict) -> float | None:
     fps = body.get("fps")
     if fps is None:
         return None
-    if isinstance(fps, bool) or not isinstance(fps, (int, float)) or not 0 < fps <= 1000:
-        raise VideoInputError("fps must be a number in (0, 1000]", "bad_json")
+    if isinstance(fps, bool) or not isinstance(fps, (int, float)) or not MIN_FPS <= fps <= MAX_FPS:
+        raise VideoInputError(f"fps must be a number in [{MIN_FPS:g}, {MAX_FPS:g}]", "bad_json")
     return float(fps)
 
 
@@ -125,13 +166,5 @@ def sample_payload(payload: VideoPayload | FramesPayload, count: int, limits: Sa
     """Decode and sample through `model.frames`, the one implementation training uses too."""
     if isinstance(payload, VideoPayload):
         return sample_clip(payload.data, count, limits)
-    return sample_images(
-        [_decode_frame(data, index, limits) for index, data in enumerate(payload.images)], count, payload.fps
-    )
-
-
-def _decode_frame(data: bytes, index: int, limits: SamplingLimits):
-    try:
-        return decode_image(data, limits)
-    except VideoInputError as error:
-        raise VideoInputError(f"frame {index}: {error.message}", error.code) from error
+    frames = payload.frames
+    return sample_encoded_images(len(frames), lambda i: _decode_base64(frames[i], i), count, payload.fps, limits)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from model.config import ModelConfig
 from model.errors import VideoInputError
 from model.frames import SampledFrames
@@ -10,11 +12,14 @@ from model.inference import ClipScore
 DECIMALS = 6
 BAD_INPUT_STATUS = 400
 OVER_LIMIT_STATUS = 413
+UNSUPPORTED_STATUS = 415
 
 
 def refusal(error: VideoInputError) -> tuple[int, dict]:
-    """HTTP status and answer for refused input: 413 when it would cost more than a limit allows, else 400."""
-    return OVER_LIMIT_STATUS if error.over_limit else BAD_INPUT_STATUS, {"error": error.message, "code": error.code}
+    """HTTP status and answer for refused input: 413 when it would cost more than a limit allows, 415 for a
+    format the detector does not read, else 400."""
+    status = OVER_LIMIT_STATUS if error.over_limit else UNSUPPORTED_STATUS if error.unsupported else BAD_INPUT_STATUS
+    return status, {"error": error.message, "code": error.code}
 
 
 def model_summary(name: str, checkpoint_meta: dict, config: ModelConfig) -> dict:
@@ -62,3 +67,14 @@ def prediction(
         "model": model,
         "timing_ms": {step: round(ms, 1) for step, ms in timing_ms.items()},
     }
+
+
+def non_finite_paths(value, path: str = "") -> list[str]:
+    """Where an answer holds NaN or an infinity (which json.dumps would write as bare NaN/Infinity: not JSON)."""
+    if isinstance(value, float):
+        return [] if math.isfinite(value) else [path or "."]
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in non_finite_paths(item, f"{path}.{key}")]
+    if isinstance(value, (list, tuple)):
+        return [found for index, item in enumerate(value) for found in non_finite_paths(item, f"{path}[{index}]")]
+    return []

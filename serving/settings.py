@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from model.frames import SamplingLimits
 from model.inference import DEFAULT_CHUNK_FRAMES
 from model.precision import DEFAULT_PRECISION
+from serving.inputs import JsonLimits
 from serving.provenance import ProvenanceLimits
 
 ENV_PREFIX = "DEEPFAKE_"
@@ -29,7 +30,7 @@ ENV_PREFIX = "DEEPFAKE_"
 @dataclass(frozen=True)
 class HandlerSettings:
     limits: SamplingLimits
-    max_json_frames: int  # frames a JSON request may carry (all are decoded before sampling)
+    json: JsonLimits  # frames a JSON request may list (only the sampled ones are decoded), its bytes
     chunk_frames: int  # frames per backbone forward: bounds memory for large batches
     workers: int  # workers sharing this host's cores (TorchServe does not tell the worker)
     torch_threads: int | None  # None: shared per batch among the busy workers (core_share.py)
@@ -92,10 +93,14 @@ def read_settings(model_name: str = "deepfake") -> HandlerSettings:
         max_duration_s=_env("MAX_DURATION_S", defaults.max_duration_s, float, properties),
         max_frames_total=_env("MAX_FRAMES_TOTAL", defaults.max_frames_total, int, properties),
         max_decode_s=_env("MAX_DECODE_S", defaults.max_decode_s, float, properties),
+        max_request_pixels=_env("MAX_REQUEST_PIXELS", defaults.max_request_pixels, int, properties),
     )
     return HandlerSettings(
         limits=limits,
-        max_json_frames=_env("MAX_JSON_FRAMES", 256, int, properties),
+        json=JsonLimits(
+            max_frames=_env("MAX_JSON_FRAMES", 256, int, properties),
+            max_bytes=_env("MAX_JSON_BYTES", 32 * 2**20, int, properties),
+        ),
         chunk_frames=_env("CHUNK_FRAMES", DEFAULT_CHUNK_FRAMES, int, properties),
         workers=_env("WORKERS", None, int, properties) or workers_in_models_entry(properties, model_name) or 1,
         torch_threads=_env("TORCH_THREADS", None, int, properties),

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from model.checkpoint import DEFAULT_CHECKPOINT, CheckpointError
 from stack.archive import PACKAGES, REPO_ROOT, ArchiveError, build_archive
+from stack.pod_config import properties
 from stack.torchserve_process import (
     TorchServeInstance,
     configured_version,
@@ -142,6 +143,7 @@ def serve(checkpoint: Path, with_proxy: bool) -> int:
         proxy = start_proxy(instance) if with_proxy else None
         if proxy is not None:
             wait_for_proxy(proxy)
+        warn_if_token_auth_off(config_text)
         print_urls(instance, proxy is not None)
         why = wait_for_signal(instance, proxy)
         print(f"\nstopping ({why}) ...", flush=True)
@@ -150,6 +152,15 @@ def serve(checkpoint: Path, with_proxy: bool) -> int:
         leftovers = stop(instance)
         print("stopped" + (f"; killed leftover processes {leftovers}" if leftovers else ""), flush=True)
     return 0
+
+
+def warn_if_token_auth_off(config_text: str) -> None:
+    if properties(config_text).get("disable_token_authorization", "false").strip().lower() == "true":
+        print(
+            "WARNING: config.properties turns TorchServe's token authorization off: every local process and every "
+            "web page you visit can predict and scale or stop the workers on :8080/:8081",
+            flush=True,
+        )
 
 
 def warn_if_unconfigured(config_text: str, version: str) -> None:
@@ -169,6 +180,11 @@ def print_urls(instance: TorchServeInstance, with_proxy: bool) -> None:
         f"  management  {instance.management_url}/models/deepfake",
         f"  metrics     {instance.metrics_url}/metrics",
     ]
+    if instance.key_file.exists():
+        lines.append(
+            f'  :8080/:8081 need their key (token auth): curl -H "Authorization: Bearer $(jq -r .inference.key '
+            f'{instance.key_file.name})" ...   (.management.key for :8081)'
+        )
     if with_proxy:
         lines.append(
             f"  proxy       http://127.0.0.1:{PROXY_PORT}/api/health   (/api/model, /api/predict, /api/explain)"

@@ -4,6 +4,10 @@
 model_store/, with TS_CONFIG_FILE naming that file; `torchserve --stop` to stop. TorchServe
 keeps its pid file and worker sockets under TMPDIR/TEMP, so an instance with its own TMPDIR
 (and its own ports in its config) never touches another one running beside it.
+
+Token auth is on (config.properties): TorchServe writes key_file.json in the folder it starts
+in. It runs under umask 077, so that file (and its logs) is its owner's alone from the moment it
+is created (TorchServe itself narrows the key file to 0600 only after writing it).
 """
 
 from __future__ import annotations
@@ -21,8 +25,10 @@ from pathlib import Path
 
 import psutil
 
+from client.keys import KEY_FILE_NAME, TorchServeKeys, bearer, read_key_file
 from stack.pod_config import merge_settings, properties
 
+PRIVATE_UMASK = 0o077  # files TorchServe creates (key_file.json, logs) are its owner's only
 ADDRESS_KEYS = {"inference_address": "inference", "management_address": "management", "metrics_address": "metrics"}
 GRPC_PORT_KEYS = {"grpc_inference_port": "grpc_inference", "grpc_management_port": "grpc_management"}
 
@@ -58,6 +64,23 @@ class TorchServeInstance:
     @property
     def config_path(self) -> Path:
         return self.workdir / "config.properties"
+
+    @property
+    def key_file(self) -> Path:
+        return self.workdir / KEY_FILE_NAME
+
+    def keys(self) -> TorchServeKeys:
+        """The keys TorchServe wrote (read afresh: it rewrites the file when a key is regenerated)."""
+        try:
+            return read_key_file(self.key_file)
+        except ValueError:  # caught mid-write
+            return TorchServeKeys()
+
+    def inference_headers(self) -> dict[str, str]:
+        return bearer(self.keys().inference)
+
+    def management_headers(self) -> dict[str, str]:
+        return bearer(self.keys().management)
 
     @property
     def pid_file(self) -> Path:
@@ -99,6 +122,7 @@ def start(instance: TorchServeInstance, mar_name: str = "deepfake.mar") -> None:
             stdout=output,
             stderr=subprocess.STDOUT,
             timeout=60,
+            umask=PRIVATE_UMASK,
             check=False,
         )
     if launcher.returncode != 0:
@@ -109,11 +133,13 @@ def start(instance: TorchServeInstance, mar_name: str = "deepfake.mar") -> None:
 
 def model_status(instance: TorchServeInstance) -> list[dict] | None:
     """The management API's description of the model, or None while it cannot answer."""
+    url = f"{instance.management_url}/models/{instance.model_name}"
+    request = urllib.request.Request(url, headers=instance.management_headers())
     try:
-        with urllib.request.urlopen(f"{instance.management_url}/models/{instance.model_name}", timeout=5) as response:
+        with urllib.request.urlopen(request, timeout=5) as response:
             return json.loads(response.read())
     except (urllib.error.URLError, ConnectionError, TimeoutError, json.JSONDecodeError):
-        return None
+        return None  # not up yet, or its key file not written yet (a 400 is an HTTPError, a URLError)
 
 
 def wait_until_ready(instance: TorchServeInstance, timeout_s: float = 120.0) -> dict:

@@ -4,6 +4,8 @@ import { AnalysisError } from "./errors.js";
 import { apiUrl } from "./settings.js";
 
 const TIMEOUT_MS = { health: 3000, model: 5000, analysis: 180000 };
+const RETRY_AFTER_DEFAULT_S = 1;
+const RETRY_AFTER_MAX_S = 10;
 
 export const HealthStatus = Object.freeze({ READY: "ready", UNAVAILABLE: "unavailable", OFFLINE: "offline" });
 
@@ -14,6 +16,15 @@ export function errorFromAnswer(status, body) {
   if (status === 413) return new AnalysisError("too-large", message);
   const code = (body && typeof body.code === "string" && body.code) || `http-${status}`;
   return new AnalysisError(code, message);
+}
+
+// How long to wait before sending an analysis once more, or null: only when the proxy says the
+// worker analysing it died (503 worker_died; TorchServe restarts it, the request itself was fine).
+export function retryDelayMs(status, body, retryAfter) {
+  if (status !== 503 || body?.code !== "worker_died") return null;
+  const seconds = Number.parseFloat(retryAfter);
+  const wait = Number.isFinite(seconds) ? seconds : RETRY_AFTER_DEFAULT_S;
+  return Math.min(Math.max(wait, 0), RETRY_AFTER_MAX_S) * 1000;
 }
 
 // A prediction answer checked for the fields the extension relies on.
@@ -43,8 +54,10 @@ async function readJson(response) {
   }
 }
 
-export function createApiClient(proxyUrl, fetchImpl = globalThis.fetch) {
-  async function call(path, init, timeoutMs) {
+const wait = (ms) => new Promise((done) => setTimeout(done, ms));
+
+export function createApiClient(proxyUrl, fetchImpl = globalThis.fetch, sleep = wait) {
+  async function call(path, init, timeoutMs, retries = 0) {
     let response;
     try {
       response = await fetchImpl(apiUrl(proxyUrl, path), { ...init, signal: AbortSignal.timeout(timeoutMs) });
@@ -55,13 +68,19 @@ export function createApiClient(proxyUrl, fetchImpl = globalThis.fetch) {
       throw new AnalysisError("offline", `Cannot reach the proxy at ${proxyUrl}. Is it running?`);
     }
     const body = await readJson(response);
+    const retryMs = retries > 0 ? retryDelayMs(response.status, body, response.headers?.get?.("retry-after")) : null;
+    if (retryMs !== null) {
+      await sleep(retryMs);
+      return call(path, init, timeoutMs, retries - 1);
+    }
     if (!response.ok) throw errorFromAnswer(response.status, body);
     if (body === null) throw new AnalysisError("bad-response", `The proxy's answer to ${path} is not JSON.`);
     return body;
   }
 
+  // Analyses are sent once more if their worker died under them (the body is a Blob or a string: re-sendable).
   const post = (path, body, contentType) =>
-    call(path, { method: "POST", body, headers: { "Content-Type": contentType } }, TIMEOUT_MS.analysis);
+    call(path, { method: "POST", body, headers: { "Content-Type": contentType } }, TIMEOUT_MS.analysis, 1);
 
   return {
     proxyUrl,

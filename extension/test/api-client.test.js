@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import net from "node:net";
-import { createApiClient, errorFromAnswer, checkPrediction, framesBody, HealthStatus } from "../lib/api-client.js";
+import { createApiClient, errorFromAnswer, checkPrediction, framesBody, HealthStatus, retryDelayMs } from "../lib/api-client.js";
 
 async function closedPort() {
   const server = net.createServer();
@@ -55,4 +55,60 @@ test("an unreachable proxy is offline, with its address in the reason", async ()
   assert.equal(health.status, HealthStatus.OFFLINE);
   assert.match(health.reason, new RegExp(proxyUrl.replace(/[.]/g, "\\.")));
   await assert.rejects(api.predictFrames(["AAAA"]), (error) => error.code === "offline");
+});
+
+function answer(status, body, headers = {}) {
+  return { ok: status >= 200 && status < 300, status, headers: new Headers(headers), json: async () => body };
+}
+
+const PREDICTION = { label: "real", probability: 0.2, confidence: 0.8 };
+const WORKER_DIED = { error: "the worker stopped", code: "worker_died" };
+
+test("only a dead worker's 503 is worth sending again, after Retry-After (capped)", () => {
+  assert.equal(retryDelayMs(503, WORKER_DIED, "2"), 2000);
+  assert.equal(retryDelayMs(503, WORKER_DIED, null), 1000);
+  assert.equal(retryDelayMs(503, WORKER_DIED, "3600"), 10000);
+  assert.equal(retryDelayMs(503, { error: "busy", code: "busy" }, "2"), null);
+  assert.equal(retryDelayMs(400, WORKER_DIED, "2"), null);
+});
+
+test("an analysis whose worker died is sent once more and answers", async () => {
+  const sent = [];
+  const waited = [];
+  const answers = [answer(503, WORKER_DIED, { "Retry-After": "2" }), answer(200, PREDICTION)];
+  const fetchImpl = async (url, init) => {
+    sent.push(init.body);
+    return answers.shift();
+  };
+  const api = createApiClient("http://127.0.0.1:8000", fetchImpl, async (ms) => waited.push(ms));
+  assert.deepEqual(await api.predictFrames(["AAAA"], 2), PREDICTION);
+  assert.equal(sent.length, 2);
+  assert.equal(sent[0], sent[1]);
+  assert.deepEqual(waited, [2000]);
+});
+
+test("past the one retry, a dead worker is a clear model-unavailable error", async () => {
+  let calls = 0;
+  const fetchImpl = async () => {
+    calls += 1;
+    return answer(503, WORKER_DIED, { "Retry-After": "1" });
+  };
+  const api = createApiClient("http://127.0.0.1:8000", fetchImpl, async () => {});
+  await assert.rejects(api.predictBytes(new Uint8Array([1]), "video/mp4"), (error) => {
+    assert.equal(error.code, "model-unavailable");
+    assert.match(error.message, /worker stopped/);
+    return true;
+  });
+  assert.equal(calls, 2);
+});
+
+test("health checks and other errors are never retried", async () => {
+  let calls = 0;
+  const fetchImpl = async () => {
+    calls += 1;
+    return answer(503, WORKER_DIED);
+  };
+  const api = createApiClient("http://127.0.0.1:8000", fetchImpl, async () => {});
+  assert.equal((await api.health()).status, HealthStatus.UNAVAILABLE);
+  assert.equal(calls, 1);
 });

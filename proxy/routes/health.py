@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from proxy.dependencies import TorchServeDep
 from proxy.errors import ApiError
 from proxy.readiness import Answer, health_checks, verdict
-from proxy.schemas import Health, HealthDown
+from proxy.schemas import ERROR_RESPONSES, Health, HealthDown
 
 router = APIRouter(tags=["health"])
 
@@ -22,7 +22,14 @@ async def answer_or_error(call) -> Answer:
         return error
 
 
-@router.get("/health", response_model=Health, responses={503: {"model": HealthDown, "description": "a part is down"}})
+@router.get(
+    "/health",
+    response_model=Health,
+    responses={
+        **{status: ERROR_RESPONSES[status] for status in (400, 403, 408)},
+        503: {"model": HealthDown, "description": "a part is down"},
+    },
+)
 async def health(torchserve: TorchServeDep):
     ping, management = await asyncio.gather(
         answer_or_error(torchserve.ping()),

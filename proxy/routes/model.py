@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from client.answers import error_body
 from proxy.dependencies import TorchServeDep
 from proxy.errors import ApiError
-from proxy.schemas import ErrorBody, ModelInfo, serving_from_description
+from proxy.schemas import ERROR_RESPONSES, ModelInfo, serving_from_description
 from proxy.torchserve import model_description
 
 router = APIRouter(tags=["model"])
@@ -20,7 +20,7 @@ router = APIRouter(tags=["model"])
 @router.get(
     "/model",
     response_model=ModelInfo,
-    responses={502: {"model": ErrorBody}, 503: {"model": ErrorBody}, 504: {"model": ErrorBody}},
+    responses={status: ERROR_RESPONSES[status] for status in (400, 403, 408, 502, 503, 504)},
 )
 async def model(torchserve: TorchServeDep) -> ModelInfo:
     serving = serving_from_description(

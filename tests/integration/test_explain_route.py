@@ -52,6 +52,11 @@ def test_json_frames_can_be_explained(torchserve):
     png = io.BytesIO()
     Image.new("RGB", (64, 48), (120, 90, 60)).save(png, format="PNG")
     frames = ["data:image/png;base64," + base64.b64encode(png.getvalue()).decode()] * 3
-    response = httpx.post(f"{torchserve.inference_url}/explanations/deepfake", json={"frames": frames}, timeout=60)
+    response = httpx.post(
+        f"{torchserve.inference_url}/explanations/deepfake",
+        json={"frames": frames},
+        headers=torchserve.inference_headers(),
+        timeout=60,
+    )
     assert response.status_code == 200, response.text
     assert len(response.json()["explanation"]["frames"]) == 16

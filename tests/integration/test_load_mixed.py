@@ -55,7 +55,11 @@ def post(client: httpx.Client, url: str, body: bytes, content_type: str) -> http
 
 
 def workers(torchserve) -> list[tuple[str, int, str]]:
-    described = httpx.get(f"{torchserve.management_url}/models/{torchserve.model_name}", timeout=10).json()[0]
+    described = httpx.get(
+        f"{torchserve.management_url}/models/{torchserve.model_name}",
+        headers=torchserve.management_headers(),
+        timeout=10,
+    ).json()[0]
     return sorted((worker["id"], worker["pid"], worker["startTime"]) for worker in described["workers"])
 
 

@@ -41,7 +41,9 @@ def health_without_worker(proxy_url: str) -> dict | None:
 
 
 def replaced_and_ready(served, killed: set[int]) -> bool:
-    workers = httpx.get(f"{served.management_url}/models/{served.model_name}", timeout=10).json()[0]["workers"]
+    workers = httpx.get(
+        f"{served.management_url}/models/{served.model_name}", headers=served.management_headers(), timeout=10
+    ).json()[0]["workers"]
     return bool(workers) and all(w["status"] == "READY" and w["pid"] not in killed for w in workers)
 
 
@@ -55,7 +57,7 @@ def kill_every_worker(served) -> set[int]:
 
 def test_killing_every_worker_mid_batch_errors_in_flight_requests_then_recovers(torchserve_factory, proxy_launcher):
     served = torchserve_factory()
-    proxy = proxy_launcher.start(served.inference_url, served.management_url)
+    proxy = proxy_launcher.start(served.inference_url, served.management_url, "--key-file", str(served.key_file))
     url = proxy.url + "/api/predict"
     video = VIDEO.read_bytes()
     with httpx.Client(timeout=CLIENT_TIMEOUT_S) as client:

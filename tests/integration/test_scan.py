@@ -46,7 +46,17 @@ def csv_rows(path) -> dict[str, dict]:
 def test_scan_records_every_video_and_a_second_run_sends_nothing(torchserve, scan_folder, tmp_path, capsys):
     out = tmp_path / "results.csv"
     assert (
-        scan(scan_folder, out, "--url", torchserve.inference_url, "--concurrency", "3") == 1
+        scan(
+            scan_folder,
+            out,
+            "--url",
+            torchserve.inference_url,
+            "--key-file",
+            str(torchserve.key_file),
+            "--concurrency",
+            "3",
+        )
+        == 1
     )  # broken.mp4 was refused
     rows = csv_rows(out)
     names = sorted(path.rsplit("/", 1)[1] for path in rows)
@@ -62,7 +72,7 @@ def test_scan_records_every_video_and_a_second_run_sends_nothing(torchserve, sca
     assert "refused broken.mp4: undecodable" in capsys.readouterr().out
 
     before = out.read_text()
-    assert scan(scan_folder, out, "--url", torchserve.inference_url) == 0
+    assert scan(scan_folder, out, "--url", torchserve.inference_url, "--key-file", str(torchserve.key_file)) == 0
     assert "4 already in" in capsys.readouterr().out
     assert out.read_text() == before, "a resumed scan must not send or append anything"
 
@@ -72,10 +82,15 @@ def test_refused_files_are_sent_again_only_with_retry_errors_and_keep_one_row(to
     folder.mkdir()
     (folder / "broken.mp4").write_text("not a video at all")
     out = tmp_path / "results.csv"
-    assert scan(folder, out, "--url", torchserve.inference_url) == 1
-    assert scan(folder, out, "--url", torchserve.inference_url) == 0  # recorded as refused: skipped
+    assert scan(folder, out, "--url", torchserve.inference_url, "--key-file", str(torchserve.key_file)) == 1
+    assert (
+        scan(folder, out, "--url", torchserve.inference_url, "--key-file", str(torchserve.key_file)) == 0
+    )  # recorded as refused: skipped
     assert "0 to scan" in capsys.readouterr().out
-    assert scan(folder, out, "--url", torchserve.inference_url, "--retry-errors") == 1
+    assert (
+        scan(folder, out, "--url", torchserve.inference_url, "--key-file", str(torchserve.key_file), "--retry-errors")
+        == 1
+    )
     assert "1 to scan" in capsys.readouterr().out
     rows = list(csv.DictReader(out.open(newline="")))
     assert [(row["file"], row["code"]) for row in rows] == [(str(folder / "broken.mp4"), "undecodable")]
@@ -98,7 +113,7 @@ def test_a_killed_scan_resumes_with_the_files_it_had_not_finished(torchserve, sh
     # the kill hit while the second record was being written: its line has no newline
     out.write_text(json.dumps(finished) + "\n" + json.dumps({"file": cut, "status": 200})[:25])
 
-    assert scan(folder, out, "--url", torchserve.inference_url) == 0
+    assert scan(folder, out, "--url", torchserve.inference_url, "--key-file", str(torchserve.key_file)) == 0
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert records[0] == finished, "the finished file was sent again"
     assert [record["file"] for record in records] == [done, cut]

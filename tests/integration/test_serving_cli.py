@@ -26,7 +26,9 @@ def test_a_killed_worker_is_replaced_and_serves_again(torchserve):
     killed = torchserve.kill_worker()
 
     def replaced_and_ready() -> bool:
-        workers = httpx.get(f"{torchserve.management_url}/models/deepfake", timeout=10).json()[0]["workers"]
+        workers = httpx.get(
+            f"{torchserve.management_url}/models/deepfake", headers=torchserve.management_headers(), timeout=10
+        ).json()[0]["workers"]
         return bool(workers) and all(worker["status"] == "READY" and worker["pid"] != killed for worker in workers)
 
     poll(replaced_and_ready, 90, f"no new READY worker after killing {killed}", 0.2)

@@ -55,7 +55,12 @@ def test_json_frames_of_a_video_give_its_answer(torchserve, single_answers):
     sampled = sample_clip(path.read_bytes(), 16)
     frames = [png_base64(frame) for frame in sampled.frames]
     frames[1] = "data:image/png;base64," + frames[1]  # what canvas.toDataURL sends
-    response = httpx.post(f"{torchserve.inference_url}/predictions/deepfake", json={"frames": frames}, timeout=60)
+    response = httpx.post(
+        f"{torchserve.inference_url}/predictions/deepfake",
+        json={"frames": frames},
+        headers=torchserve.inference_headers(),
+        timeout=60,
+    )
     assert response.status_code == 200, response.text
     answer = response.json()
     assert_prediction_contract(answer)
@@ -67,7 +72,12 @@ def test_multipart_field_data_and_file_are_accepted(torchserve, single_answers):
     path = SHARED_VIDEOS[0]
     for field in ("data", "file"):
         files = {field: (path.name, path.read_bytes(), "video/mp4")}
-        response = httpx.post(f"{torchserve.inference_url}/predictions/deepfake", files=files, timeout=60)
+        response = httpx.post(
+            f"{torchserve.inference_url}/predictions/deepfake",
+            files=files,
+            headers=torchserve.inference_headers(),
+            timeout=60,
+        )
         assert response.status_code == 200, response.text
         assert response.json()["probability"] == single_answers[path.name]["probability"]
 
@@ -93,7 +103,12 @@ def test_concurrent_requests_are_batched_and_match_single_answers(torchserve, si
 
 
 def test_describe_gives_the_checkpoint_metadata(torchserve):
-    response = httpx.post(f"{torchserve.inference_url}/predictions/deepfake", json={"describe": True}, timeout=30)
+    response = httpx.post(
+        f"{torchserve.inference_url}/predictions/deepfake",
+        json={"describe": True},
+        headers=torchserve.inference_headers(),
+        timeout=30,
+    )
     assert response.status_code == 200
     model = response.json()["model"]
     expected = {

@@ -83,7 +83,7 @@ def test_frames_sent_as_images_say_provenance_was_not_checked(torchserve):
     response = httpx.post(
         f"{torchserve.inference_url}/predictions/{torchserve.model_name}",
         content=json.dumps({"frames": [frame] * 2}),
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", **torchserve.inference_headers()},
         timeout=120,
     )
     assert response.status_code == 200, response.text
@@ -98,6 +98,10 @@ def test_the_worker_never_fetches_a_remote_manifest(torchserve, c2pa_signer, rec
     assert recording_server.requests == []
 
 
+def key(torchserve) -> list[str]:
+    return ["--key-file", str(torchserve.key_file)]
+
+
 def test_the_client_table_and_the_scan_csv_and_jsonl_say_what_the_file_declares(
     torchserve, c2pa_signer, tmp_path, capsys
 ):
@@ -108,7 +112,16 @@ def test_the_client_table_and_the_scan_csv_and_jsonl_say_what_the_file_declares(
     declared = f"Content Credentials: declares AI-generated (by {GENERATOR} 2.0)"
 
     assert (
-        client_main([str(folder / "declared.mp4"), str(folder / "plain.mp4"), "--url", torchserve.inference_url]) == 0
+        client_main(
+            [
+                str(folder / "declared.mp4"),
+                str(folder / "plain.mp4"),
+                "--url",
+                torchserve.inference_url,
+                *key(torchserve),
+            ]
+        )
+        == 0
     )
     table = capsys.readouterr().out
     assert declared in next(line for line in table.splitlines() if line.startswith("declared.mp4"))
@@ -116,7 +129,16 @@ def test_the_client_table_and_the_scan_csv_and_jsonl_say_what_the_file_declares(
 
     out_csv, out_jsonl = tmp_path / "results.csv", tmp_path / "results.jsonl"
     for out in (out_csv, out_jsonl):
-        scan = ["scan", str(folder), "--out", str(out), "--url", torchserve.inference_url, "--no-progress"]
+        scan = [
+            "scan",
+            str(folder),
+            "--out",
+            str(out),
+            "--url",
+            torchserve.inference_url,
+            *key(torchserve),
+            "--no-progress",
+        ]
         assert client_main(scan) == 0
     with out_csv.open(newline="") as stream:
         rows = {row["file"].rsplit("/", 1)[1]: row for row in csv.DictReader(stream)}

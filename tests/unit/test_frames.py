@@ -10,7 +10,7 @@ from PIL import Image
 
 from model.errors import VideoInputError
 from model.frames import SamplingLimits, sample_clip, sample_images, sample_video
-from tests.fixtures.media import shared_video_files, wav_bytes
+from tests.fixtures.media import audio_only_mp4_bytes, shared_video_files, wav_bytes
 
 T = 16
 
@@ -81,13 +81,15 @@ def _truncated_mp4() -> bytes:
         (b"", "empty_input"),
         (os.urandom(4096), "undecodable"),
         (b"hello, this is a text file\n" * 20, "undecodable"),
-        (None, "no_video_stream"),  # WAV, filled below
+        ("audio-only mp4", "no_video_stream"),
+        ("wav", "unsupported_container"),  # an audio container: not on the allow-list
         (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "undecodable_image"),
+        (b"II*\x00" + bytes(200), "unsupported_container"),  # TIFF: not an image format the API takes
     ],
-    ids=["empty", "random", "text", "audio-only", "broken-png"],
+    ids=["empty", "random", "text", "audio-only", "wav", "broken-png", "tiff"],
 )
 def test_undecodable_input_raises_one_clear_error(data, code):
-    data = wav_bytes() if data is None else data
+    data = {"audio-only mp4": audio_only_mp4_bytes, "wav": wav_bytes}.get(data, lambda: data)()
     with pytest.raises(VideoInputError) as caught:
         sample_clip(data, T)
     assert caught.value.code == code

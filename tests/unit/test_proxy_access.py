@@ -30,10 +30,38 @@ def test_star_origin_is_refused():
 
 
 @pytest.mark.parametrize(
-    "header, name", [("127.0.0.1:8000", "127.0.0.1"), ("localhost", "localhost"), ("[::1]:8000", "::1"), ("::1", "::1")]
+    "header, name",
+    [
+        ("127.0.0.1:8000", "127.0.0.1"),
+        ("localhost", "localhost"),
+        ("LocalHost.:8000", "localhost"),
+        ("[::1]:8000", "::1"),
+        ("[0:0:0:0:0:0:0:1]", "::1"),
+    ],
 )
 def test_host_name_drops_the_port(header, name):
     assert host_name(header) == name
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "[::1]evil.example",  # finding 5: read as '::1' before
+        "localhost:anything",  # finding 5: read as 'localhost' before
+        "localhost:",
+        "localhost:99999",
+        "::1",  # IPv6 must be bracketed
+        "[::1",
+        "[evil.example]",
+        "local host",
+        "localhost@evil.example",
+        "evil.example#localhost",
+        "",
+    ],
+)
+def test_malformed_host_headers_are_no_host(header):
+    assert host_name(header) is None
+    assert not host_allowed(header, ("127.0.0.1", "localhost", "::1"))
 
 
 def test_only_listed_hosts_pass_unless_star():
