@@ -2,7 +2,9 @@
 
 Keys: state_dict, config (ModelConfig as a dict), threshold, classes, metrics, data, created,
 version. A file missing keys or built for another architecture is refused whole, never
-half-loaded.
+half-loaded. Optional (issue 13; older files lack them and still load): calibration,
+operating_point, in_distribution (model/calibration.py, model/operating_point.py,
+model/in_distribution.py describe each; model/verdict.py applies them).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from .network import DeepfakeDetector, build_detector
 
 CLASSES = ["real", "fake"]
 REQUIRED_KEYS = ("state_dict", "config", "threshold", "classes", "metrics", "data", "created", "version")
+DECISION_KEYS = ("calibration", "operating_point", "in_distribution")
 
 
 class CheckpointError(ValueError):
@@ -33,7 +36,15 @@ def save_checkpoint(
     metrics: dict | None = None,
     data: dict | None = None,
     version: str = "1.0",
+    decision: dict | None = None,
 ) -> dict:
+    """`decision`: any of DECISION_KEYS; with an operating point, `threshold` is its threshold."""
+    decision = {key: value for key, value in (decision or {}).items() if value is not None}
+    unknown = set(decision) - set(DECISION_KEYS)
+    if unknown:
+        raise ValueError(f"unknown decision keys {sorted(unknown)}; known: {DECISION_KEYS}")
+    if "operating_point" in decision:
+        threshold = decision["operating_point"]["threshold"]
     checkpoint = {
         "state_dict": {k: v.detach().cpu() for k, v in detector.state_dict().items()},
         "config": config.to_dict(),
@@ -41,8 +52,9 @@ def save_checkpoint(
         "classes": list(CLASSES),
         "metrics": metrics or {},
         "data": data or {},
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "version": str(version),
+        **decision,
     }
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
