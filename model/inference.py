@@ -24,8 +24,10 @@ DEFAULT_CHUNK_FRAMES = 64  # frames per backbone forward: bounds memory whatever
 
 @dataclass(frozen=True)
 class ClipScore:
-    probability: float  # P(fake) of the pooled clip
+    probability: float  # P(fake) of the pooled clip (the sigmoid, before calibration)
     frame_probabilities: list[float]  # the head applied to each frame alone
+    logit: float | None = None  # the clip logit: what model.verdict calibrates and decides on
+    clip_feature: np.ndarray | None = None  # (D,) float32 pooled clip feature: the in-distribution check's input
 
 
 def score_clips(
@@ -46,7 +48,12 @@ def score_clips(
         output = detector.classify(features.float().view(len(clips), clips[0].shape[0], -1))
     clip_probabilities = probabilities(output.clip_logits).tolist()
     frame_probabilities = probabilities(output.frame_logits).tolist()
-    return [ClipScore(p, frames_p) for p, frames_p in zip(clip_probabilities, frame_probabilities)]
+    logits = output.clip_logits.float().tolist()
+    clip_features = output.clip_features.float().cpu().numpy()
+    return [
+        ClipScore(p, frames_p, logit, feature)
+        for p, frames_p, logit, feature in zip(clip_probabilities, frame_probabilities, logits, clip_features)
+    ]
 
 
 def score_pixel_clips(
