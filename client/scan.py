@@ -184,7 +184,7 @@ class Tally:
             self.unsent.append(outcome)
             self.counts["not sent"] += 1
         elif outcome["status"] == 200:
-            self.counts[outcome.get("label", "?")] += 1
+            self.counts[outcome.get("verdict") or outcome.get("label", "?")] += 1
         else:
             self.refused.append(outcome)
             self.counts["refused"] += 1

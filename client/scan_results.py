@@ -16,15 +16,21 @@ from pathlib import Path
 CSV_COLUMNS = (
     "file",
     "status",
+    "verdict",
     "label",
     "probability",
     "confidence",
     "threshold",
+    "probability_raw",
+    "in_distribution_ok",
+    "in_distribution_score",
     "frames",
     "duration_s",
     "width",
     "height",
     "model_version",
+    "trained_on",
+    "demo_model",
     "code",
     "error",
     "scanned_at",
@@ -45,8 +51,9 @@ def output_format(path: Path) -> str:
 
 def csv_row(record: dict) -> dict:
     """A record (the server's answer plus file/status/scanned_at) flattened to CSV_COLUMNS."""
-    video, frames, model = (
-        record.get(key) if isinstance(record.get(key), dict) else {} for key in ("video", "frames", "model")
+    video, frames, model, checked = (
+        record.get(key) if isinstance(record.get(key), dict) else {}
+        for key in ("video", "frames", "model", "in_distribution")
     )
     refused = record.get("status") != 200
     nested = {
@@ -55,6 +62,10 @@ def csv_row(record: dict) -> dict:
         "width": video.get("width"),
         "height": video.get("height"),
         "model_version": model.get("version"),
+        "trained_on": model.get("trained_on"),
+        "demo_model": model.get("demo"),
+        "in_distribution_ok": checked.get("ok"),
+        "in_distribution_score": checked.get("score"),
         "code": record.get("code") if refused else None,
         "error": record.get("error") if refused else None,
     }
@@ -86,11 +97,21 @@ def read_records(path: Path) -> list[dict]:
     return records
 
 
+def csv_header(text: str) -> tuple[str, ...]:
+    return tuple(next(csv.reader(io.StringIO(text, newline="")), ()))
+
+
+def is_scan_header(columns: tuple[str, ...]) -> bool:
+    """This version's columns, or an older scan's (a subset of them with file and status): those
+    files are upgraded to the current columns before anything is appended."""
+    return columns == CSV_COLUMNS or ({"file", "status"} <= set(columns) and set(columns) <= set(CSV_COLUMNS))
+
+
 def read_csv(path: Path, text: str) -> list[dict]:
     if not text:
         return []
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    if tuple(reader.fieldnames or ()) != CSV_COLUMNS:
+    if not is_scan_header(tuple(reader.fieldnames or ())):
         raise ResultsError(
             f"{path} has the columns {reader.fieldnames}, not a scan's {list(CSV_COLUMNS)}: choose another --out"
         )
@@ -123,6 +144,9 @@ class ResultsWriter:
     def __init__(self, path: Path):
         self.format = output_format(path)
         path.parent.mkdir(parents=True, exist_ok=True)
+        text = complete_text(path)
+        if self.format == "csv" and text and csv_header(text) != CSV_COLUMNS:
+            rewrite(path, read_csv(path, text))  # an older scan's file: same records, today's columns
         complete_bytes = len(complete_text(path).encode("utf-8"))
         self.stream = path.open("a", encoding="utf-8", newline="")
         self.stream.truncate(complete_bytes)  # drop a record cut short by a kill

@@ -53,21 +53,53 @@ def classify(client: httpx.Client, url: str, path: Path) -> dict:
 
 
 def table(results: list[dict]) -> str:
-    header = f"{'file':<40} {'label':<6} {'P(fake)':>8} {'conf.':>6} {'frames':>6} {'duration':>9}  note"
+    """One row per file: the verdict (what to act on), calibrated P(fake), the label's confidence;
+    then what the model was trained on, and a warning when it is a demo model."""
+    header = f"{'file':<40} {'verdict':<19} {'P(fake)':>8} {'conf.':>6} {'frames':>6} {'duration':>9}  note"
     rows = [header, "-" * len(header)]
+    models = {}
     for result in results:
         name = Path(result["file"]).name[:40]
         if result.get("status") == 200:
             duration = result["video"].get("duration_s")
-            rows.append(
-                f"{name:<40} {result['label']:<6} {result['probability']:>8.3f} {result['confidence']:>6.2f} "
-                f"{result['frames']['count']:>6} {f'{duration:.1f} s' if duration else '-':>9}"
+            verdict = result.get("verdict", result["label"])  # a server from before verdicts: its label
+            length = f"{duration:.1f} s" if duration else "-"
+            row = (
+                f"{name:<40} {verdict:<19} {result['probability']:>8.3f} {result['confidence']:>6.2f} "
+                f"{result['frames']['count']:>6} {length:>9}  {note_of(result)}"
             )
+            rows.append(row.rstrip())
+            model = result.get("model") or {}
+            models[(model.get("name"), model.get("version"))] = model
         else:
             rows.append(
-                f"{name:<40} {'-':<6} {'-':>8} {'-':>6} {'-':>6} {'-':>9}  {result.get('code')}: {result.get('error')}"
+                f"{name:<40} {'-':<19} {'-':>8} {'-':>6} {'-':>6} {'-':>9}  {result.get('code')}: {result.get('error')}"
             )
+    rows += [model_line(model) for model in models.values() if model.get("trained_on")]
     return "\n".join(rows)
+
+
+def note_of(result: dict) -> str:
+    """Why a verdict is not a plain real/fake: unfamiliar content, or a probability near the threshold."""
+    verdict = result.get("verdict")
+    if verdict == "out_of_distribution":
+        checked = result.get("in_distribution") or {}
+        score, threshold = _number(checked.get("score")), _number(checked.get("threshold"))
+        return f"unfamiliar: unlike the training videos (score {score} > {threshold})"
+    if verdict == "uncertain":
+        return f"near the threshold {result.get('threshold')}"
+    return ""
+
+
+def _number(value) -> str:
+    return f"{value:.4g}" if isinstance(value, (int, float)) else str(value)
+
+
+def model_line(model: dict) -> str:
+    line = f"model {model.get('name')} {model.get('version')}: trained on {model['trained_on']}"
+    if model.get("demo"):
+        line += " (a demo model: its verdicts say nothing about real videos)"
+    return line
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,6 +20,7 @@ from model.errors import VideoInputError
 from model.inference import score_clips
 from model.precision import uses_bf16
 from model.preprocess import preprocess_clip
+from model.verdict import DecisionRule
 from serving.core_share import CoreShare, sibling_marks_prefix
 from serving.explanations import explanation
 from serving.gradcam import clip_gradcam
@@ -54,7 +55,8 @@ class DeepfakeHandler(BaseHandler):
         self.model = self.model.to(self.device, memory_format=torch.channels_last).eval()
         self.bf16 = uses_bf16(self.settings.precision, self.device)
         self.checkpoint_meta = {key: value for key, value in checkpoint.items() if key != "state_dict"}
-        self.threshold = float(checkpoint["threshold"])
+        # calibration, operating point and in-distribution check; older checkpoints: threshold only
+        self.rule = DecisionRule.from_checkpoint(self.checkpoint_meta)
         self.model_info = model_summary(context.model_name, self.checkpoint_meta, self.config)
         self._warm_up()
         self.initialized = True
@@ -147,17 +149,17 @@ class DeepfakeHandler(BaseHandler):
                 answers.append(self.describe_handle())
             else:
                 answers.append(self._answer(state, len([s for s in states if s.score is not None])))
-                metrics.predicted(answers[-1]["label"])
+                metrics.predicted(answers[-1]["label"], answers[-1]["verdict"])
         return answers
 
     def _answer(self, state: RequestState, batch_size: int) -> dict:
         timing_ms = {"decode": state.decode_s * 1000, "inference": self.batch_inference_s * 1000}
         if state.cams is not None:
             timing_ms["explain"] = state.explain_s * 1000
-        answer = prediction(state.sampled, state.score, self.threshold, self.model_info, timing_ms, state.faces)
+        answer = prediction(state.sampled, state.score, self.rule, self.model_info, timing_ms, state.faces)
         answer["batch_size"] = batch_size
         if state.cams is not None:
-            answer["explanation"] = explanation(state.sampled, state.score, state.cams, state.faces)
+            answer["explanation"] = explanation(state.sampled, answer["frames"]["scores"], state.cams, state.faces)
         return answer
 
     def explain_handle(self, data_preprocess, raw_data):
@@ -165,4 +167,4 @@ class DeepfakeHandler(BaseHandler):
 
     def describe_handle(self):
         """`GET /models/deepfake?customized=true` (management) and JSON {"describe": true}."""
-        return {"model": model_description(self.context.model_name, self.checkpoint_meta, self.config)}
+        return {"model": model_description(self.context.model_name, self.checkpoint_meta, self.config, self.rule)}

@@ -15,8 +15,17 @@ INFERENCE_SECONDS = "deepfake_inference_seconds"
 FRAMES_SAMPLED = "deepfake_frames_sampled_total"
 VIDEO_DURATION_MINUTES = "deepfake_video_duration_minutes"
 PREDICTIONS = "deepfake_predictions_total"
+VERDICTS = "deepfake_verdicts_total"
 REJECTED_INPUTS = "deepfake_rejected_inputs_total"
-ALL_METRICS = (DECODE_SECONDS, INFERENCE_SECONDS, FRAMES_SAMPLED, VIDEO_DURATION_MINUTES, PREDICTIONS, REJECTED_INPUTS)
+ALL_METRICS = (
+    DECODE_SECONDS,
+    INFERENCE_SECONDS,
+    FRAMES_SAMPLED,
+    VIDEO_DURATION_MINUTES,
+    PREDICTIONS,
+    VERDICTS,
+    REJECTED_INPUTS,
+)
 
 
 class ServingMetrics:
@@ -38,8 +47,9 @@ class ServingMetrics:
     def inferred(self, seconds: float) -> None:
         self._emit(INFERENCE_SECONDS, seconds, "Seconds", MetricTypes.HISTOGRAM)
 
-    def predicted(self, label: str) -> None:
+    def predicted(self, label: str, verdict: str) -> None:
         self._emit(PREDICTIONS, 1, "Count", MetricTypes.COUNTER, label=label)
+        self._emit(VERDICTS, 1, "Count", MetricTypes.COUNTER, verdict=verdict)
 
     def rejected(self, reason: str) -> None:
         self._emit(REJECTED_INPUTS, 1, "Count", MetricTypes.COUNTER, reason=reason)

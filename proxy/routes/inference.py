@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 
 from proxy.dependencies import SettingsDep, TorchServeDep
 from proxy.errors import upstream_error_body
-from proxy.schemas import ErrorBody
+from proxy.schemas import ErrorBody, Prediction
 from proxy.upload import limited, upstream_headers
 
 router = APIRouter(tags=["inference"])
@@ -39,6 +39,7 @@ VIDEO_BODY = {
     }
 }
 ERRORS = {status: {"model": ErrorBody} for status in (400, 413, 415, 502, 503, 504)}
+ANSWERS = {200: {"model": Prediction, "description": "the handler's answer, passed through"}, **ERRORS}
 PASSED_HEADERS = ("x-request-id",)
 
 
@@ -55,11 +56,13 @@ async def forward(kind: str, request: Request, torchserve: TorchServeDep, settin
     return Response(answer.content, status_code=answer.status_code, media_type=media_type, headers=passed)
 
 
-@router.post("/predict", openapi_extra=VIDEO_BODY, responses=ERRORS, summary="Deepfake verdict for one video")
+@router.post("/predict", openapi_extra=VIDEO_BODY, responses=ANSWERS, summary="Deepfake verdict for one video")
 async def predict(request: Request, torchserve: TorchServeDep, settings: SettingsDep) -> Response:
     return await forward("predictions", request, torchserve, settings)
 
 
-@router.post("/explain", openapi_extra=VIDEO_BODY, responses=ERRORS, summary="Verdict plus per-frame Grad-CAM overlays")
+@router.post(
+    "/explain", openapi_extra=VIDEO_BODY, responses=ANSWERS, summary="Verdict plus per-frame Grad-CAM overlays"
+)
 async def explain(request: Request, torchserve: TorchServeDep, settings: SettingsDep) -> Response:
     return await forward("explanations", request, torchserve, settings)
