@@ -31,6 +31,12 @@ CSV_COLUMNS = (
     "model_version",
     "trained_on",
     "demo_model",
+    "coverage",
+    "windows",
+    "flagged_segments",
+    "top_segment_start_s",
+    "top_segment_end_s",
+    "top_segment_probability",
     "code",
     "error",
     "scanned_at",
@@ -51,10 +57,12 @@ def output_format(path: Path) -> str:
 
 def csv_row(record: dict) -> dict:
     """A record (the server's answer plus file/status/scanned_at) flattened to CSV_COLUMNS."""
-    video, frames, model, checked = (
+    video, frames, model, checked, coverage = (
         record.get(key) if isinstance(record.get(key), dict) else {}
-        for key in ("video", "frames", "model", "in_distribution")
+        for key in ("video", "frames", "model", "in_distribution", "coverage")
     )
+    top = coverage.get("most_suspicious") if isinstance(coverage.get("most_suspicious"), dict) else {}
+    flagged = coverage.get("flagged") if isinstance(coverage.get("flagged"), list) else []
     refused = record.get("status") != 200
     nested = {
         "frames": frames.get("count"),
@@ -64,6 +72,12 @@ def csv_row(record: dict) -> dict:
         "model_version": model.get("version"),
         "trained_on": model.get("trained_on"),
         "demo_model": model.get("demo"),
+        "coverage": coverage.get("mode") or ("sampled" if record.get("status") == 200 else None),
+        "windows": coverage.get("windows"),
+        "flagged_segments": " ".join(f"{start}-{end}" for start, end in flagged) if coverage else None,
+        "top_segment_start_s": top.get("start_s"),
+        "top_segment_end_s": top.get("end_s"),
+        "top_segment_probability": top.get("probability"),
         "in_distribution_ok": checked.get("ok"),
         "in_distribution_score": checked.get("score"),
         "code": record.get("code") if refused else None,

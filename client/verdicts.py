@@ -34,20 +34,34 @@ def answer_of(response: httpx.Response) -> dict:
     return {"error": response.text.strip()[:300] or "no body", "code": f"http_{response.status_code}"}
 
 
-def post_video(client: httpx.Client, url: str, path: Path, headers: dict[str, str] | None = None) -> dict:
+COVERAGE = {"coverage": "full"}
+
+
+def torchserve_url(base: str, model: str, coverage: bool) -> str:
+    """TorchServe's route for a prediction. Its /predictions route drops the query string (TorchServe
+    0.12), so coverage requests go to /models/<model>/invoke, which hands it to the handler."""
+    return f"{base.rstrip('/')}/models/{model}/invoke" if coverage else f"{base.rstrip('/')}/predictions/{model}"
+
+
+def post_video(
+    client: httpx.Client, url: str, path: Path, headers: dict[str, str] | None = None, params: dict | None = None
+) -> dict:
     """One file -> {"file", "status", and the server's answer}. The file is streamed, not read
     into memory. Raises OSError (unreadable file) and httpx.TransportError (no answer)."""
     with path.open("rb") as video:
         response = client.post(
-            url, content=video, headers={"Content-Type": "application/octet-stream", **(headers or {})}
+            url,
+            content=video,
+            headers={"Content-Type": "application/octet-stream", **(headers or {})},
+            params=params or None,
         )
     return {"file": str(path), "status": response.status_code, **answer_of(response)}
 
 
-def classify(client: httpx.Client, url: str, path: Path) -> dict:
+def classify(client: httpx.Client, url: str, path: Path, params: dict | None = None) -> dict:
     """One file -> {"file", "status", and the server's answer or error}."""
     try:
-        return post_video(client, url, path)
+        return post_video(client, url, path, params=params)
     except (OSError, httpx.HTTPError) as error:
         return {"file": str(path), "status": None, "error": str(error), "code": "client_error"}
 
@@ -86,6 +100,11 @@ def note_of(result: dict) -> str:
         checked = result.get("in_distribution") or {}
         score, threshold = _number(checked.get("score")), _number(checked.get("threshold"))
         return f"unfamiliar: unlike the training videos (score {score} > {threshold})"
+    if result.get("coverage", {}).get("mode") == "full":
+        flagged = result["coverage"].get("flagged") or []
+        spans = ", ".join(f"{start:.1f}-{end:.1f} s" for start, end in flagged[:3])
+        windows = result["coverage"].get("windows")
+        return f"{windows} windows; fake at {spans}" if flagged else f"{windows} windows, none fake"
     if verdict == "uncertain":
         return f"near the threshold {result.get('threshold')}"
     return ""
@@ -114,13 +133,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="one JSON object per line instead of a table")
     parser.add_argument("--parallel", type=int, default=4, help="requests in flight (the server batches them)")
     parser.add_argument("--timeout", type=float, default=300.0)
+    parser.add_argument(
+        "--coverage",
+        action="store_true",
+        help="analyse consecutive windows over each whole video (coverage=full): fake segments in the note",
+    )
     args = parser.parse_args(argv)
-    url = f"{args.url.rstrip('/')}/predictions/{args.model}"
+    url = torchserve_url(args.url, args.model, args.coverage)
+    params = COVERAGE if args.coverage else None
     progress = tqdm(total=len(args.videos), unit="video", file=sys.stderr, disable=len(args.videos) < 2)
     with httpx.Client(timeout=args.timeout) as client, ThreadPoolExecutor(max(1, args.parallel)) as pool:
 
         def one(path: Path) -> dict:
-            result = classify(client, url, path)
+            result = classify(client, url, path, params)
             progress.update()
             return result
 

@@ -2,7 +2,9 @@
 
 # Codes of input refused for what it would cost (SamplingLimits, the JSON frame limit), not for
 # being unreadable: servers answer these as "too large" rather than "bad input".
-LIMIT_CODES = frozenset({"too_many_pixels", "too_many_frames", "too_long", "decode_timeout"})
+LIMIT_CODES = frozenset(
+    {"too_many_pixels", "too_many_frames", "too_long", "decode_timeout", "too_many_windows", "coverage_timeout"}
+)
 
 
 class VideoInputError(ValueError):

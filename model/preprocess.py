@@ -56,20 +56,21 @@ class PreprocessedClip:
         return None if self.faces is None else [face.to_dict() for face in self.faces]
 
 
-def prepare_clip(frames: Sequence[np.ndarray], config: ModelConfig) -> PreparedClip:
-    """RGB uint8 frames of one clip, in time order -> (face crop) + resize. Training caches this."""
+def prepare_clip(frames: Sequence[np.ndarray], config: ModelConfig, detections=None) -> PreparedClip:
+    """RGB uint8 frames of one clip, in time order -> (face crop) + resize. Training caches this.
+    `detections`: model.faces.detect_faces(frames) when the caller has them already."""
     if len(frames) == 0:
         raise ValueError("no frames to preprocess")
     if not config.face_crop:
         return PreparedClip(frames_to_uint8_clip(frames, config.image_size), None)
-    faces = locate_face_crops(frames)
+    faces = locate_face_crops(frames, detections)
     crops = [crop_frame(frame, face) for frame, face in zip(frames, faces)]
     return PreparedClip(frames_to_uint8_clip(crops, config.image_size), faces)
 
 
-def preprocess_clip(frames: Sequence[np.ndarray], config: ModelConfig) -> PreprocessedClip:
+def preprocess_clip(frames: Sequence[np.ndarray], config: ModelConfig, detections=None) -> PreprocessedClip:
     """RGB uint8 frames -> the (T, 3, S, S) tensor the network takes, and the face crops used."""
-    prepared = prepare_clip(frames, config)
+    prepared = prepare_clip(frames, config, detections)
     return PreprocessedClip(normalize_clip(prepared.pixels, config.mean, config.std), prepared.faces)
 
 

@@ -15,8 +15,11 @@ from dataclasses import dataclass
 
 from model.errors import VideoInputError
 from model.frames import SampledFrames, SamplingLimits, decode_image, sample_clip, sample_images
+from serving.coverage_options import OPTION_FIELDS
 
 PAYLOAD_FIELDS = ("data", "file", "body")
+# Query parameters arrive as fields too (on TorchServe's /models/<name>/invoke and /invocations routes)
+QUERY_FIELDS = (*OPTION_FIELDS, "model_name")
 JSON_CONTENT_TYPE = "application/json"
 
 
@@ -58,6 +61,7 @@ def _payload_field(fields: dict) -> tuple[str, object]:
     for name in PAYLOAD_FIELDS:
         if name in fields and fields[name] is not None:
             return name, fields[name]
+    fields = {name: value for name, value in fields.items() if name not in QUERY_FIELDS}
     if len(fields) == 1:
         return next(iter(fields.items()))
     if not fields:
@@ -125,9 +129,12 @@ def sample_payload(payload: VideoPayload | FramesPayload, count: int, limits: Sa
     """Decode and sample through `model.frames`, the one implementation training uses too."""
     if isinstance(payload, VideoPayload):
         return sample_clip(payload.data, count, limits)
-    return sample_images(
-        [_decode_frame(data, index, limits) for index, data in enumerate(payload.images)], count, payload.fps
-    )
+    return sample_images(decode_images(payload, limits), count, payload.fps)
+
+
+def decode_images(payload: FramesPayload, limits: SamplingLimits) -> list:
+    """Every frame of a JSON frames request, decoded (RGB uint8), in order."""
+    return [_decode_frame(data, index, limits) for index, data in enumerate(payload.images)]
 
 
 def _decode_frame(data: bytes, index: int, limits: SamplingLimits):

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 import torch
 
+from model.coverage import CoveragePlan, CoverageResult
 from model.errors import VideoInputError
+from model.face_tracks import TrackClip
 from model.frames import SampledFrames
-
 from model.inference import ClipScore
 
 
@@ -29,3 +30,9 @@ class RequestState:
     score: ClipScore | None = None
     cams: torch.Tensor | None = None
     explain_s: float = 0.0
+    tracks: list[TrackClip] | None = None  # face-crop models: every counted face track
+    track_scores: list[ClipScore] | None = None
+    face_counts: list[int] | None = None  # faces found per sampled frame
+    payload: object | None = None  # coverage requests: decoded in the inference step, with the network
+    coverage: CoveragePlan | None = None
+    covered: CoverageResult | None = None

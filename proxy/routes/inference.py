@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
+from proxy.coverage import coverage_parameters
 from proxy.dependencies import SettingsDep, TorchServeDep
 from proxy.errors import upstream_error_body
 from proxy.schemas import ErrorBody, Prediction
@@ -39,6 +40,25 @@ VIDEO_BODY = {
     }
 }
 ERRORS = {status: {"model": ErrorBody} for status in (400, 413, 415, 502, 503, 504)}
+COVERAGE_QUERY = [
+    {
+        "name": "coverage",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string", "enum": ["sampled", "full"], "default": "sampled"},
+        "description": "full: consecutive windows over the whole video; the answer adds `segments` and `coverage`",
+    },
+    *(
+        {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "schema": {"type": "number", "exclusiveMinimum": 0},
+            "description": f"with coverage=full: {what} in seconds (default: the server's)",
+        }
+        for name, what in (("window_s", "window length"), ("stride_s", "step between window starts"))
+    ),
+]
 ANSWERS = {200: {"model": Prediction, "description": "the handler's answer, passed through"}, **ERRORS}
 PASSED_HEADERS = ("x-request-id",)
 
@@ -46,7 +66,8 @@ PASSED_HEADERS = ("x-request-id",)
 async def forward(kind: str, request: Request, torchserve: TorchServeDep, settings: SettingsDep) -> Response:
     limit = settings.max_upload_bytes
     headers = upstream_headers(request.headers, limit)  # 413/415/400 before any byte is read
-    answer = await torchserve.infer(kind, limited(request.stream(), limit), headers)
+    query = coverage_parameters(request.query_params, kind)
+    answer = await torchserve.infer(kind, limited(request.stream(), limit), headers, query)
     passed = {name: answer.headers[name] for name in PASSED_HEADERS if name in answer.headers}
     if not answer.is_success:
         return JSONResponse(
@@ -56,7 +77,12 @@ async def forward(kind: str, request: Request, torchserve: TorchServeDep, settin
     return Response(answer.content, status_code=answer.status_code, media_type=media_type, headers=passed)
 
 
-@router.post("/predict", openapi_extra=VIDEO_BODY, responses=ANSWERS, summary="Deepfake verdict for one video")
+@router.post(
+    "/predict",
+    openapi_extra={**VIDEO_BODY, "parameters": COVERAGE_QUERY},
+    responses=ANSWERS,
+    summary="Deepfake verdict for one video (coverage=full: segments over its whole length)",
+)
 async def predict(request: Request, torchserve: TorchServeDep, settings: SettingsDep) -> Response:
     return await forward("predictions", request, torchserve, settings)
 
