@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from analysis.contact_sheet import write_contact_sheet
-from model.checkpoint import CheckpointError, load_detector
+from model.checkpoint import DEFAULT_CHECKPOINT, CheckpointError, load_detector
 from model.errors import VideoInputError
 from model.frames import sample_clip
 from model.inference import score_clips
@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis.explain_video", description=__doc__.split("\n\n")[0])
     parser.add_argument("video", type=Path)
     parser.add_argument("--out", type=Path, required=True, help="folder for the PNGs and explanation.json")
-    parser.add_argument("--checkpoint", type=Path, default=Path("checkpoints/deepfake.pth"))
+    parser.add_argument("--checkpoint", type=Path, default=DEFAULT_CHECKPOINT)
     args = parser.parse_args(argv)
     try:
         answer = explain_video(args.video, args.checkpoint, args.out)
@@ -72,10 +72,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     top = ", ".join(f"{answer['frames']['timestamps_s'][slot]:.1f}s" for slot in answer["explanation"]["top_frames"])
     print(
-        f"{args.video.name}: {answer['label']} P(fake)={answer['probability']:.3f}; most decisive frames at {top or '-'}"
+        f"{args.video.name}: {answer['label']} P(fake)={answer['probability']:.3f}; "
+        f"most decisive frames at {top or '-'}"
     )
     print(
-        f"wrote {args.out}/contact_sheet.png, frame_00..{len(answer['frames']['indices']) - 1:02d}.png, explanation.json"
+        f"wrote {args.out}/contact_sheet.png, frame_00..{len(answer['frames']['indices']) - 1:02d}.png, "
+        "explanation.json"
     )
     return 0
 

@@ -22,15 +22,16 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from model.checkpoint import CheckpointError, load_detector
+from model.checkpoint import DEFAULT_CHECKPOINT, CheckpointError, load_detector
 from model.config import ModelConfig
 from model.network import DeepfakeDetector
 from model.precision import uses_bf16
 from train.augment import LEVELS, Degradation, degrade_clip
 from train.cache import CachedVideo, load_frames
 from train.datasets import DatasetError
-from train.loop import TrainSettings, choose_threads, predict, prepare_data, video_labels
+from train.loop import choose_threads, predict, prepare_data, video_labels
 from train.metrics import compute_metrics
+from train.settings import TrainSettings
 from train.split import SplitError
 
 
@@ -52,7 +53,6 @@ def training_settings(
     for key in ("data", "out", "cache_dir"):
         if values.get(key) is not None:
             values[key] = Path(values[key])
-    values.setdefault("out", Path("checkpoints/deepfake.pth"))
     return TrainSettings(**values)
 
 
@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m analysis.robustness",
         description="Validation ROC-AUC of a checkpoint per compression level (none / light / heavy).",
     )
-    parser.add_argument("--checkpoint", type=Path, default=Path("checkpoints/deepfake.pth"))
+    parser.add_argument("--checkpoint", type=Path, default=DEFAULT_CHECKPOINT)
     parser.add_argument(
         "--data", type=Path, default=None, help="dataset folder (default: the one the checkpoint was trained on)"
     )

@@ -19,12 +19,11 @@ import numpy as np
 import torch
 from scipy.stats import spearmanr
 
-from model.checkpoint import CheckpointError, load_detector
+from model.checkpoint import DEFAULT_CHECKPOINT, CheckpointError, load_detector
 from model.errors import VideoInputError
 from model.frames import sample_clip
 from model.network import DeepfakeDetector
-from model.preprocess import preprocess_frames
-
+from model.preprocess import preprocess_clip
 from serving.gradcam import clip_gradcam
 
 
@@ -68,12 +67,13 @@ def randomisation_test(detector: DeepfakeDetector, clips: list[torch.Tensor], se
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis.sanity", description=__doc__.split("\n\n")[0])
     parser.add_argument("videos", nargs="+", type=Path)
-    parser.add_argument("--checkpoint", type=Path, default=Path("checkpoints/deepfake.pth"))
+    parser.add_argument("--checkpoint", type=Path, default=DEFAULT_CHECKPOINT)
     args = parser.parse_args(argv)
     try:
         detector, config, _ = load_detector(args.checkpoint)
         clips = [
-            preprocess_frames(sample_clip(path.read_bytes(), config.num_frames).frames, config) for path in args.videos
+            preprocess_clip(sample_clip(path.read_bytes(), config.num_frames).frames, config).tensor
+            for path in args.videos
         ]
     except (CheckpointError, VideoInputError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)

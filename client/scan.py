@@ -18,34 +18,31 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
-from typing import Callable, Iterator
 
 import httpx
 from tqdm import tqdm
 
-from client.verdicts import COVERAGE, DEFAULT_URL, answer_of, post_video, torchserve_url
 from client.scan_results import ResultsError, ResultsWriter, latest_status, output_format, read_records, rewrite
+from client.verdicts import COVERAGE, DEFAULT_URL, answer_of, post_video, torchserve_url
+from model.media_types import VIDEO_SUFFIXES
 
-VIDEO_SUFFIXES = frozenset(
-    ".3g2 .3gp .asf .avi .divx .f4v .flv .m2ts .m4v .mkv .mov .mp4 .mpeg .mpg .mts .mxf .ogv .rm .rmvb .ts .vob .webm .wmv".split()
-)
 # Answers that say the server, not the file, is at fault (down, no READY worker, queue full, key or
 # model gone): stop, rather than record them for every remaining file. TorchServe's own error types
-# and the proxy's codes for them. A worker failing on a file (InternalServerException) is recorded.
+# (as client/answers.py names them) and the proxy's codes. A worker failing on a file
+# (internal_server) is recorded.
 SERVER_DOWN_CODES = frozenset(
     {
-        "ServiceUnavailableException",
         "service_unavailable",
         "no_ready_worker",
         "torchserve_unavailable",
         "torchserve_unauthorized",
         "torchserve_connection_error",
-        "InvalidKeyException",
-        "ModelNotFoundException",
+        "invalid_key",
         "model_not_found",
     }
 )
@@ -90,12 +87,13 @@ def check_server(client: httpx.Client, target: Target, headers: dict[str, str]) 
     answer = answer_of(response)
     if response.status_code != 200:
         hint = ""
-        if answer.get("code") == "InvalidKeyException":
+        if answer.get("code") == "invalid_key":
             hint = (
                 f"; token auth is on: set {KEY_ENVIRONMENT} to the inference key of key_file.json, or use --proxy-url"
             )
         raise ScanError(
-            f"{target.name} at {target.check_url} answered {response.status_code} {answer.get('code')}: {answer.get('error')}{hint}"
+            f"{target.name} at {target.check_url} answered {response.status_code} {answer.get('code')}: "
+            f"{answer.get('error')}{hint}"
         )
     return answer.get("model", answer)  # TorchServe: {"model": {...}}; the proxy's /api/model is the description
 
@@ -135,7 +133,7 @@ def send(client: httpx.Client, target: Target, headers: dict[str, str], path: Pa
     return {
         "file": answer.pop("file"),
         "status": answer.pop("status"),
-        "scanned_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "scanned_at": datetime.now(UTC).isoformat(timespec="seconds"),
         **answer,
     }
 
@@ -150,7 +148,7 @@ def in_parallel(work: Callable[[Path], object], paths: list[Path], concurrency: 
         while (path := todo.get()) is not None:
             try:
                 done.put(work(path))
-            except BaseException as error:  # handed to the main thread, never lost in a thread
+            except BaseException as error:  # noqa: BLE001 (handed to the main thread, never lost in a thread)
                 done.put(error)
 
     for _ in range(concurrency):

@@ -17,21 +17,14 @@ from pathlib import Path
 import httpx
 from tqdm import tqdm
 
+from client.answers import answer_body
+
 DEFAULT_URL = "http://127.0.0.1:8080"
 
 
 def answer_of(response: httpx.Response) -> dict:
-    """The server's JSON answer. TorchServe's own errors ({"code": 404, "type", "message"}) and
-    bodies that are not a JSON object get the handler's {"error", "code"} shape."""
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if isinstance(body, dict) and "error" not in body and isinstance(body.get("message"), str):
-        return {"error": body["message"], "code": str(body.get("type") or f"http_{response.status_code}")}
-    if isinstance(body, dict):
-        return body
-    return {"error": response.text.strip()[:300] or "no body", "code": f"http_{response.status_code}"}
+    """The server's JSON answer; errors in the {"error", "code"} shape (client/answers.py)."""
+    return answer_body(response.status_code, response.content)
 
 
 COVERAGE = {"coverage": "full"}

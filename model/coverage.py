@@ -35,9 +35,9 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .config import ModelConfig
-from .errors import VideoInputError
-from .frames import (
+from model.config import ModelConfig
+from model.errors import VideoInputError
+from model.frames import (
     DecodeDeadline,
     SamplingLimits,
     VideoInfo,
@@ -51,9 +51,9 @@ from .frames import (
     timeline_duration_s,
     video_info,
 )
-from .inference import DEFAULT_CHUNK_FRAMES, ClipScore, classify_features, embed_frames
-from .network import DeepfakeDetector
-from .preprocess import normalize_clip, prepare_clip
+from model.inference import DEFAULT_CHUNK_FRAMES, ClipScore, classify_features, embed_frames
+from model.network import DeepfakeDetector
+from model.preprocess import crop_and_resize, normalize_clip
 
 FACE_CHUNK_FRAMES = 16  # full-size frames held at once for face cropping (16 x 720p RGB = 44 MB)
 WINDOWS_PER_FORWARD = 256  # windows through the temporal encoder + head at once
@@ -151,7 +151,7 @@ class _Embedder:
 
     def add(self, rgb: np.ndarray) -> None:
         # face crops need the whole frame (and its neighbours); otherwise only the resized frame is kept
-        self.pending.append(rgb if self.config.face_crop else prepare_clip([rgb], self.config).pixels[0])
+        self.pending.append(rgb if self.config.face_crop else crop_and_resize([rgb], self.config).pixels[0])
         if len(self.pending) >= self.chunk:
             self.flush()
 
@@ -159,7 +159,7 @@ class _Embedder:
         if not self.pending:
             return
         if self.config.face_crop:
-            prepared = prepare_clip(self.pending, self.config)
+            prepared = crop_and_resize(self.pending, self.config)
             pixels = prepared.pixels
             self.faces += [face.to_dict() for face in prepared.faces]
         else:

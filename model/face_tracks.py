@@ -22,9 +22,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .config import ModelConfig
-from .faces import FaceBox, FaceCrop, crop_frame, iou, smooth_boxes, square_region
-from .preprocess import frames_to_uint8_clip
+from model.config import ModelConfig
+from model.faces import FaceBox, FaceCrop, crop_frame, iou, smooth_boxes, square_region
+from model.preprocess import resize_frames
 
 SAME_FACE_IOU = 0.3
 CENTRE_DISTANCE = 0.75  # x the last box's longer side
@@ -120,6 +120,6 @@ def track_clips(frames: Sequence[np.ndarray], tracks: list[FaceTrack], config: M
         for frame, box, original in zip(frames, _held(smoothed), track.boxes):
             height, width = frame.shape[:2]
             crops.append(FaceCrop(original is not None, square_region(box, width, height), box.score))
-        pixels = frames_to_uint8_clip([crop_frame(f, c) for f, c in zip(frames, crops)], config.image_size)
+        pixels = resize_frames([crop_frame(f, c) for f, c in zip(frames, crops)], config.image_size)
         clips.append(TrackClip(track, crops, pixels))
     return clips

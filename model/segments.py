@@ -30,8 +30,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .operating_point import threshold_for_fpr
-from .verdict import Decision, DecisionRule, label_of, verdict_of
+from model.operating_point import threshold_for_fpr
+from model.verdict import Decision, DecisionRule, label_of, verdict_of
 
 MIN_GENUINE_SCORES = 20  # fewer held-out genuine clips say too little about the tail to move an edge
 

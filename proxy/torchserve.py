@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterable, Iterator
 from contextlib import contextmanager
-from typing import Any, AsyncIterable, Iterator
+from typing import Any
 
 import httpx
 
@@ -49,6 +50,18 @@ def refused_key(response: httpx.Response) -> bool:
         return response.json().get("type") == "InvalidKeyException"
     except (ValueError, AttributeError):
         return False
+
+
+def model_description(response: httpx.Response) -> dict[str, Any] | None:
+    """The model's description in TorchServe's answer to `GET /models/<name>` (a list, one entry per
+    version; the first is the default); None when the answer holds none."""
+    try:
+        descriptions = response.json()
+    except ValueError:
+        return None
+    if not isinstance(descriptions, list) or not descriptions or not isinstance(descriptions[0], dict):
+        return None
+    return descriptions[0]
 
 
 class TorchServe:

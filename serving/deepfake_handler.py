@@ -17,7 +17,7 @@ from ts.torch_handler.base_handler import BaseHandler
 
 from model.checkpoint import build_from_checkpoint, read_checkpoint
 from model.errors import VideoInputError
-from model.face_tracks import link_tracks, track_clips
+from model.face_tracks import TrackClip, link_tracks, track_clips
 from model.faces import detect_faces
 from model.inference import score_clips
 from model.precision import uses_bf16
@@ -25,14 +25,14 @@ from model.preprocess import normalize_clip, preprocess_clip
 from model.segments import genuine_scores_of
 from model.verdict import DecisionRule
 from serving import coverage
+from serving.batch import Batch, Cams, Clip, Coverage, Covered, Describe, Refused, Request, Scored
 from serving.core_share import CoreShare, sibling_marks_prefix
-from serving.coverage_options import read_coverage_options
+from serving.coverage_options import CoverageOptions, read_coverage_options
 from serving.explanations import explanation
 from serving.face_answers import face_answers
 from serving.gradcam import clip_gradcam
 from serving.inputs import DescribePayload, parse_request, sample_payload
 from serving.metrics import ServingMetrics
-from serving.request_state import RequestState
 from serving.responses import model_description, model_summary, prediction, refusal
 from serving.settings import available_cores, read_settings
 
@@ -94,12 +94,11 @@ class DeepfakeHandler(BaseHandler):
         with self.core_share.busy():
             return super().handle(data, context)
 
-    def preprocess(self, data):
+    def preprocess(self, data) -> Batch:
         metrics = ServingMetrics(self.context.metrics, self.context.model_name)
-        return [self._prepare(index, fields, metrics) for index, fields in enumerate(data)]
+        return Batch([self._request(index, fields, metrics) for index, fields in enumerate(data)], metrics)
 
-    def _prepare(self, index: int, fields: dict, metrics: ServingMetrics) -> RequestState:
-        state = RequestState(explain=self.context.get_request_header(index, "explain") == "True")
+    def _request(self, index: int, fields: dict, metrics: ServingMetrics) -> Request:
         started = time.perf_counter()
         try:
             content_types = {
@@ -107,134 +106,130 @@ class DeepfakeHandler(BaseHandler):
             }
             payload = parse_request(fields, content_types, self.settings.max_json_frames)
             if isinstance(payload, DescribePayload):
-                state.describe = True
-                return state
+                return Describe()
+            explain = self.context.get_request_header(index, "explain") == "True"
             options = read_coverage_options(fields)
             if options.full:
-                return self._defer_coverage(state, payload, options)
-            state.sampled = sample_payload(payload, self.config.num_frames, self.settings.limits)
-            frames = state.sampled.frames
-            detections = detect_faces(frames) if self.config.face_crop else None  # once, for both uses
-            prepared = preprocess_clip(frames, self.config, detections)
-            state.clip, state.faces = prepared.tensor, prepared.describe_faces()
-            if detections is not None:
-                state.tracks = track_clips(frames, link_tracks(detections), self.config)
-                state.face_counts = [len(found) for found in detections]
+                return self._coverage(payload, options, explain)
+            sampled = sample_payload(payload, self.config.num_frames, self.settings.limits)
+            detections = detect_faces(sampled.frames) if self.config.face_crop else None  # once, for both uses
+            prepared = preprocess_clip(sampled.frames, self.config, detections)
         except VideoInputError as error:
-            state.error = error
+            metrics.rejected(error.code)
+            return Refused(error)
         except Exception as error:  # anything else raised while reading untrusted bytes is still bad input
             logger.warning("request %d: unreadable input", index, exc_info=True)
-            state.error = VideoInputError(f"the input could not be read: {error}", "undecodable")
-        state.decode_s = time.perf_counter() - started
-        if state.error is not None:
-            metrics.rejected(state.error.code)
-        elif state.sampled is not None:
-            metrics.decoded(state.decode_s, len(state.sampled.frames), state.sampled.video.duration_s)
-        return state
+            metrics.rejected("undecodable")
+            return Refused(VideoInputError(f"the input could not be read: {error}", "undecodable"))
+        tracks = None if detections is None else track_clips(sampled.frames, link_tracks(detections), self.config)
+        decode_s = time.perf_counter() - started
+        metrics.decoded(decode_s, len(sampled.frames), sampled.video.duration_s)
+        face_counts = None if detections is None else [len(found) for found in detections]
+        return Clip(sampled, prepared.tensor, prepared.describe_faces(), explain, decode_s, tracks, face_counts)
 
-    def _defer_coverage(self, state: RequestState, payload, options) -> RequestState:
+    def _coverage(self, payload, options: CoverageOptions, explain: bool) -> Coverage:
         """Coverage requests decode in the inference step: frames go to the network as they are decoded."""
-        if state.explain:
+        if explain:
             raise VideoInputError(
                 "coverage=full is for predictions: explanations cover the sampled frames", "coverage_not_explainable"
             )
-        state.coverage = options.plan(self.settings.coverage)
-        state.payload = payload
-        return state
+        return Coverage(payload, options.plan(self.settings.coverage))
 
-    def _cover(self, state: RequestState, metrics: ServingMetrics) -> None:
+    def inference(self, batch: Batch, *args, **kwargs) -> Batch:
+        if self.core_share is not None:
+            torch.set_num_threads(self.core_share.threads_now())
+        clips = batch.clips()
+        tracks = [track for clip in clips for track in clip.tracks or []]
+        tensors = [clip.tensor for clip in clips] + [self._track_tensor(track) for track in tracks]
+        started = time.perf_counter()
+        scores = score_clips(self.model, tensors, self.settings.chunk_frames, self.device, self.bf16)
+        batch.inference_s = time.perf_counter() - started
+        if clips:
+            batch.metrics.inferred(batch.inference_s)
+        track_scores = iter(scores[len(clips) :])
+        scored = iter(
+            Scored(clip, score, self._cams(clip), [next(track_scores) for _ in clip.tracks or []])
+            for clip, score in zip(clips, scores)
+        )
+        batch.requests = [self._after_inference(request, scored, batch) for request in batch.requests]
+        return batch
+
+    def _after_inference(self, request: Request, scored, batch: Batch) -> Request:
+        if isinstance(request, Clip):
+            return next(scored)
+        if isinstance(request, Coverage):
+            return self._cover(request, batch)
+        return request
+
+    def _track_tensor(self, track: TrackClip) -> torch.Tensor:
+        return normalize_clip(track.pixels, self.config.mean, self.config.std)
+
+    def _cover(self, request: Coverage, batch: Batch) -> Covered | Refused:
         """The whole coverage analysis of one request; its errors are its own answer, as in preprocess."""
         try:
-            state.covered = coverage.analyse_payload(
-                state.payload,
+            result = coverage.analyse_payload(
+                request.payload,
                 self.model,
                 self.config,
-                state.coverage,
+                request.plan,
                 self.settings.limits,
                 chunk_frames=self.settings.chunk_frames,
                 device=self.device,
                 bf16=self.bf16,
             )
         except VideoInputError as error:
-            state.error = error
-        except Exception as error:  # as in _prepare: untrusted bytes, whatever PyAV raised
+            batch.metrics.rejected(error.code)
+            return Refused(error)
+        except Exception as error:  # as in _request: untrusted bytes, whatever PyAV raised
             logger.warning("coverage request: unreadable input", exc_info=True)
-            state.error = VideoInputError(f"the input could not be read: {error}", "undecodable")
-        state.payload = None  # the upload is not needed any more
-        if state.error is not None:
-            metrics.rejected(state.error.code)
-            return
-        state.decode_s, state.explain_s = state.covered.decode_s, state.covered.network_s
-        metrics.decoded(state.decode_s, len(state.covered.frame_indices), state.covered.video.duration_s)
+            batch.metrics.rejected("undecodable")
+            return Refused(VideoInputError(f"the input could not be read: {error}", "undecodable"))
+        batch.metrics.decoded(result.decode_s, len(result.frame_indices), result.video.duration_s)
+        return Covered(result)
 
-    def inference(self, states, *args, **kwargs):
-        if self.core_share is not None:
-            torch.set_num_threads(self.core_share.threads_now())
-        scorable = [state for state in states if state.clip is not None]
-        tracks = [(state, clip) for state in scorable for clip in state.tracks or []]
-        clips = [state.clip for state in scorable] + [self._track_tensor(clip) for _, clip in tracks]
+    def _cams(self, clip: Clip) -> Cams | None:
+        if not clip.explain:
+            return None
         started = time.perf_counter()
-        scores = score_clips(self.model, clips, self.settings.chunk_frames, self.device, self.bf16)
-        for (state, _), score in zip(tracks, scores[len(scorable) :]):
-            state.track_scores = (state.track_scores or []) + [score]
-        self.batch_inference_s = time.perf_counter() - started
-        if scorable:
-            ServingMetrics(self.context.metrics, self.context.model_name).inferred(self.batch_inference_s)
-        for state, score in zip(scorable, scores):
-            state.score = score
-            if state.explain:
-                explain_started = time.perf_counter()
-                state.cams = clip_gradcam(self.model, state.clip.to(self.device)).cpu()
-                state.explain_s = time.perf_counter() - explain_started
-        metrics = ServingMetrics(self.context.metrics, self.context.model_name)
-        for state in states:
-            if state.coverage is not None and state.error is None:
-                self._cover(state, metrics)
-        return states
+        maps = clip_gradcam(self.model, clip.tensor.to(self.device)).cpu()
+        return Cams(maps, time.perf_counter() - started)
 
-    def postprocess(self, states):
-        metrics = ServingMetrics(self.context.metrics, self.context.model_name)
-        answers = []
-        for index, state in enumerate(states):
-            self.context.set_response_content_type(index, "application/json")
-            if state.error is not None:
-                status, answer = refusal(state.error)
-                self.context.set_response_status(status, state.error.code, index)
-                answers.append(answer)
-            elif state.describe:
-                answers.append(self.describe_handle())
-            elif state.covered is not None:
-                answers.append(self._coverage_answer(state))
-                metrics.predicted(answers[-1]["label"], answers[-1]["verdict"])
-            else:
-                answers.append(self._answer(state, len([s for s in states if s.score is not None])))
-                metrics.predicted(answers[-1]["label"], answers[-1]["verdict"])
-        return answers
+    def postprocess(self, batch: Batch) -> list[dict]:
+        return [self._answer(index, request, batch) for index, request in enumerate(batch.requests)]
 
-    def _track_tensor(self, clip) -> torch.Tensor:
-        return normalize_clip(clip.pixels, self.config.mean, self.config.std)
-
-    def _answer(self, state: RequestState, batch_size: int) -> dict:
-        timing_ms = {"decode": state.decode_s * 1000, "inference": self.batch_inference_s * 1000}
-        if state.cams is not None:
-            timing_ms["explain"] = state.explain_s * 1000
-        faces, decision, track = face_answers(state.sampled, state.tracks or [], state.track_scores or [], self.rule)
-        answer = prediction(
-            state.sampled, state.score, self.rule, self.model_info, timing_ms, state.faces, decision=decision
-        )
-        if state.tracks is not None:
-            answer["faces"] = faces
-            answer["frames"]["face_count"] = state.face_counts
-            answer["decided_by"] = {"track": track} if track is not None else {"track": None, "frames": "main face"}
-        answer["batch_size"] = batch_size
-        if state.cams is not None:
-            answer["explanation"] = explanation(state.sampled, answer["frames"]["scores"], state.cams, state.faces)
+    def _answer(self, index: int, request: Request, batch: Batch) -> dict:
+        self.context.set_response_content_type(index, "application/json")
+        if isinstance(request, Refused):
+            status, answer = refusal(request.error)
+            self.context.set_response_status(status, request.error.code, index)
+            return answer
+        if isinstance(request, Describe):
+            return self.describe_handle()
+        answer = self._covered(request) if isinstance(request, Covered) else self._prediction(request, batch)
+        batch.metrics.predicted(answer["label"], answer["verdict"])
         return answer
 
-    def _coverage_answer(self, state: RequestState) -> dict:
-        decided = coverage.decide(state.covered, self.rule, self.genuine_scores)
-        timing_ms = {"decode": state.decode_s * 1000, "inference": state.explain_s * 1000}
-        answer = coverage.coverage_prediction(state.covered, decided, self.rule, self.model_info, timing_ms)
+    def _prediction(self, scored: Scored, batch: Batch) -> dict:
+        clip, cams = scored.clip, scored.cams
+        timing_ms = {"decode": clip.decode_s * 1000, "inference": batch.inference_s * 1000}
+        if cams is not None:
+            timing_ms["explain"] = cams.seconds * 1000
+        faces, decision, track = face_answers(clip.sampled, clip.tracks or [], scored.track_scores, self.rule)
+        answer = prediction(clip.sampled, scored.score, self.rule, self.model_info, timing_ms, clip.faces, decision)
+        answer["batch_size"] = batch.scored_count()
+        if clip.tracks is not None:
+            answer["faces"] = faces
+            answer["frames"]["face_count"] = clip.face_counts
+            answer["decided_by"] = {"track": track} if track is not None else {"track": None, "clip": "main face"}
+        if cams is not None:
+            answer["explanation"] = explanation(clip.sampled, answer["frames"]["scores"], cams.maps, clip.faces)
+        return answer
+
+    def _covered(self, covered: Covered) -> dict:
+        result = covered.result
+        decided = coverage.decide(result, self.rule, self.genuine_scores)
+        timing_ms = {"decode": result.decode_s * 1000, "inference": result.network_s * 1000}
+        answer = coverage.coverage_prediction(result, decided, self.rule, self.model_info, timing_ms)
         answer["batch_size"] = 1  # its windows went through the network on their own
         return answer
 

@@ -9,7 +9,6 @@ import numpy as np
 import torch
 
 from model.frames import SampledFrames
-
 from serving.gradcam import LAYER_NAME, most_decisive, temporal_saliency
 from serving.heatmaps import OVERLAY_MAX_SIDE, heatmap_overlay, png_bytes
 

@@ -21,8 +21,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from model.checkpoint import CheckpointError
-
+from model.checkpoint import DEFAULT_CHECKPOINT, CheckpointError
 from stack.archive import PACKAGES, REPO_ROOT, ArchiveError, build_archive
 from stack.torchserve_process import (
     TorchServeInstance,
@@ -179,7 +178,7 @@ def print_urls(instance: TorchServeInstance, with_proxy: bool) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m stack.serve", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--checkpoint", type=Path, default=REPO_ROOT / "checkpoints" / "deepfake.pth")
+    parser.add_argument("--checkpoint", type=Path, default=REPO_ROOT / DEFAULT_CHECKPOINT)
     parser.add_argument("--no-proxy", action="store_true", help="serve TorchServe only")
     args = parser.parse_args(argv)
     try:

@@ -23,7 +23,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-VIDEO_SUFFIXES = {".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".flv", ".wmv", ".3gp", ".ogv"}
+from model.media_types import VIDEO_SUFFIXES
+
 LAYOUTS = ("plain", "ffpp", "celebdf", "dfdc")
 REAL, FAKE = 0, 1
 CELEBDF_TEST_LIST = "List_of_testing_videos.txt"
@@ -159,7 +160,7 @@ def read_celebdf(root: Path) -> list[VideoItem]:
     listed_missing = test_names - {item.path.relative_to(root).as_posix() for item in items}
     if listed_missing:
         raise DatasetError(
-            f"{CELEBDF_TEST_LIST} lists {len(listed_missing)} videos not found, e.g. {sorted(listed_missing)[0]}"
+            f"{CELEBDF_TEST_LIST} lists {len(listed_missing)} videos not found, e.g. {min(listed_missing)}"
         )
     return items
 

@@ -15,8 +15,10 @@ import sys
 import time
 from pathlib import Path
 
-from .loop import TrainSettings, run_training
-from .synth.generate import MANIFEST, SynthSettings, generate_dataset
+from model.checkpoint import DEFAULT_CHECKPOINT
+from train.loop import run_training
+from train.settings import TrainSettings
+from train.synth.generate import MANIFEST, SynthSettings, generate_dataset
 
 # The recipe (train/README.md, "The demo model"): strength 5 is the lowest measured strength
 # that reached the target in the time; 160-px crops guided onto the manipulated region; rare
@@ -59,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m train.demo", description="Build the synthetic demo data and train the demo model."
     )
-    parser.add_argument("--out", type=Path, default=Path("checkpoints/deepfake.pth"))
+    parser.add_argument("--out", type=Path, default=DEFAULT_CHECKPOINT)
     parser.add_argument(
         "--data", type=Path, default=Path("data/synth"), help="where the synthetic clips go (default data/synth)"
     )
@@ -81,11 +83,12 @@ def main(argv: list[str] | None = None) -> int:
         data=args.data, out=args.out, seed=args.seed, workers=2, cache_dir=cache_dir, threads=args.threads, **DEMO_TRAIN
     )
     result = run_training(settings)
-    auc = result["metrics"]["validation"]["roc_auc"]
+    auc = result.metrics["validation"]["roc_auc"]
     print(
-        f"demo model: {args.out}, validation ROC-AUC {auc:.4f} on synthetic held-out clips, {time.monotonic() - started:.0f} s in all"
+        f"demo model: {args.out}, validation ROC-AUC {auc:.4f} on synthetic held-out clips, "
+        f"{time.monotonic() - started:.0f} s in all"
     )
-    print(result["summary"]["notice"])
+    print(result.summary["notice"])
     return 0
 
 

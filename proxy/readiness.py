@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 
 from proxy.errors import ApiError
 from proxy.schemas import Health, HealthChecks, HealthDown
-
+from proxy.torchserve import model_description
 
 Answer = httpx.Response | ApiError  # what a call to TorchServe gave: its answer, or why there was none
 
@@ -25,13 +23,10 @@ def worker_states(management: Answer) -> list[str] | None:
     """Worker statuses from `GET /models/<name>`; None when the model is not registered or unknown."""
     if isinstance(management, ApiError) or not management.is_success:
         return None
-    try:
-        descriptions: Any = management.json()
-    except ValueError:
+    description = model_description(management)
+    if description is None:
         return None
-    if not isinstance(descriptions, list) or not descriptions or not isinstance(descriptions[0], dict):
-        return None
-    return [str(worker.get("status")) for worker in descriptions[0].get("workers") or []]
+    return [str(worker.get("status")) for worker in description.get("workers") or []]
 
 
 def health_checks(ping: Answer, management: Answer) -> HealthChecks:

@@ -4,7 +4,7 @@ import httpx
 import pytest
 
 from proxy.errors import ApiError
-from proxy.health import health_checks, verdict
+from proxy.readiness import health_checks, verdict
 from proxy.torchserve import refused_key
 
 PING_OK = httpx.Response(200, json={"status": "Healthy"})
