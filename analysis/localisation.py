@@ -35,7 +35,7 @@ from model.coverage import CoveragePlan, analyse_video
 from model.errors import VideoInputError
 from model.face_tracks import link_tracks, track_clips
 from model.faces import detect_faces, iou
-from model.frames import sample_video
+from model.frames import SamplingLimits, sample_video
 from model.inference import score_clips
 from model.precision import DEFAULT_PRECISION, uses_bf16
 from model.preprocess import normalize_clip, preprocess_clip
@@ -45,6 +45,7 @@ from train.metrics import roc_auc
 from train.synth.localisation import TRUTH
 
 IOU_THRESHOLDS = (0.5, 0.75)
+OFFLINE_LIMITS = SamplingLimits(max_decode_s=3600.0)  # our own files: no deadline for a busy machine
 PROPOSAL_LEVELS = tuple(np.round(np.arange(0.05, 1.0, 0.05), 2))
 
 
@@ -77,7 +78,7 @@ class Scorer:
         return sampled, self.rule.decide(score.logit, score.clip_feature)
 
     def covered(self, path: Path):
-        result = analyse_video(path, self.detector, self.config, self.plan, bf16=self.bf16)
+        result = analyse_video(path, self.detector, self.config, self.plan, OFFLINE_LIMITS, bf16=self.bf16)
         logits = [score.logit for score in result.scores]
         features = [score.clip_feature for score in result.scores]
         return result, decide_video(self.rule, self.genuine, result.spans, logits, features, result.effective_windows)
@@ -111,6 +112,7 @@ def partial_figures(scorer: Scorer, folder: Path) -> dict:
                     "threshold": decided.edges.threshold,
                     "adjusted": decided.edges.adjusted,
                     "decode_s": result.decode_s,
+                    "preprocess_s": result.preprocess_s,
                     "network_s": result.network_s,
                 }
             )

@@ -81,6 +81,7 @@ def medians(runs: list[dict]) -> dict:
         "runs": len(runs),
         "latency_s": statistics.median(r["latency_s"] for r in runs),
         "decode_ms": statistics.median(r["timing_ms"]["decode"] for r in runs),
+        "preprocess_ms": statistics.median(r["timing_ms"].get("preprocess", 0.0) for r in runs),
         "network_ms": statistics.median(r["timing_ms"]["inference"] for r in runs),
         "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
         "resting_rss_mb": statistics.median(r["resting_rss_mb"] for r in runs),
@@ -122,8 +123,7 @@ def run(arguments: argparse.Namespace) -> dict:
         "rss_goal_mb": RSS_MARGIN_GOAL_MB,
         "windows_per_s": covered["windows"] / covered["latency_s"],
         "coverage_time_share": {
-            "decode": covered["decode_ms"] / 1000 / covered["latency_s"],
-            "network": covered["network_ms"] / 1000 / covered["latency_s"],
+            step: covered[f"{step}_ms"] / 1000 / covered["latency_s"] for step in ("decode", "preprocess", "network")
         },
     }
 
@@ -149,7 +149,7 @@ def table(result: dict) -> str:
             f"time ratio {result['time_ratio']:.1f}x (goal <= {TIME_RATIO_GOAL:g}x); peak RSS growth over the "
             f"16-frame mode {result['peak_rss_growth_over_16_frame_mb']:.0f} MB (goal <= {RSS_MARGIN_GOAL_MB:g} MB); "
             f"{result['windows_per_s']:.1f} windows/s; coverage time: decode {share['decode']:.0%}, "
-            f"network {share['network']:.0%}"
+            f"preprocess {share['preprocess']:.0%}, network {share['network']:.0%} (the rest: upload, answer)"
         ),
     ]
     return "\n".join(rows)

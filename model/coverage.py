@@ -19,8 +19,8 @@ Face-crop models crop each chunk of frames to its main face (model.faces), so th
 restarts every FACE_CHUNK_FRAMES frames.
 
 Limits: windows per request (`max_windows`: too_many_windows, counted from the packet headers
-before any frame is decoded), the decode deadline (model.frames.DecodeDeadline; time spent in the
-network does not count as decoding) and a wall-clock budget for the whole analysis
+before any frame is decoded), the decode deadline (model.frames.DecodeDeadline; time spent in
+preprocessing and the network does not count as decoding) and a wall-clock budget for the whole analysis
 (`max_seconds`: coverage_timeout), so a batch of requests stays inside TorchServe's
 responseTimeout.
 """
@@ -123,7 +123,8 @@ class CoverageResult:
     window_s: float
     stride_s: float
     frames_per_window: int
-    decode_s: float  # decoding, RGB conversion, preprocessing (and face detection)
+    decode_s: float  # demuxing, decoding, RGB conversion
+    preprocess_s: float  # resizing (and face detection, for face-crop models)
     network_s: float  # backbone, temporal encoder and head
 
 
@@ -137,7 +138,9 @@ def _refuse_windows(grid: WindowGrid, plan: CoveragePlan) -> None:
 
 
 class _Embedder:
-    """Preprocesses frames as they come, embeds them in chunks, keeps only the features."""
+    """Preprocesses frames as they come, embeds them in chunks, keeps only the features. Time spent
+    preprocessing (resizing, face detection) and in the network is not decoding: the decode
+    deadline is moved by it; the coverage budget counts everything."""
 
     def __init__(self, detector, config, chunk_frames, device, bf16, plan: CoveragePlan, deadline: DecodeDeadline):
         self.detector, self.config, self.device, self.bf16 = detector, config, device, bf16
@@ -147,17 +150,26 @@ class _Embedder:
         self.features: list[torch.Tensor] = []
         self.faces: list[dict] | None = [] if config.face_crop else None
         self.started = time.perf_counter()
+        self.preprocess_s = 0.0
         self.network_s = 0.0
 
+    def _spent(self, since: float) -> float:
+        spent = time.perf_counter() - since
+        self.deadline.extend(spent)
+        return spent
+
     def add(self, rgb: np.ndarray) -> None:
+        started = time.perf_counter()
         # face crops need the whole frame (and its neighbours); otherwise only the resized frame is kept
         self.pending.append(rgb if self.config.face_crop else crop_and_resize([rgb], self.config).pixels[0])
+        self.preprocess_s += self._spent(started)
         if len(self.pending) >= self.chunk:
             self.flush()
 
     def flush(self) -> None:
         if not self.pending:
             return
+        started = time.perf_counter()
         if self.config.face_crop:
             prepared = crop_and_resize(self.pending, self.config)
             pixels = prepared.pixels
@@ -165,12 +177,11 @@ class _Embedder:
         else:
             pixels = np.stack(self.pending)
         self.pending = []
+        self.preprocess_s += self._spent(started)
         started = time.perf_counter()
         tensor = normalize_clip(pixels, self.config.mean, self.config.std)
         self.features.append(embed_frames(self.detector, tensor, self.chunk, self.device, self.bf16).cpu())
-        spent = time.perf_counter() - started
-        self.network_s += spent
-        self.deadline.extend(spent)  # the network's time is not decoding time
+        self.network_s += self._spent(started)
         self.check_budget()
 
     def check_budget(self) -> None:
@@ -234,7 +245,8 @@ def _result(detector, grid, video, indices, times, features, embedder, plan, dur
         window_s=plan.window_s,
         stride_s=plan.stride_s,
         frames_per_window=grid.window_cells,
-        decode_s=total_s - embedder.network_s,
+        decode_s=total_s - embedder.network_s - embedder.preprocess_s,
+        preprocess_s=embedder.preprocess_s,
         network_s=embedder.network_s,
     )
 

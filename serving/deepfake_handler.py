@@ -228,7 +228,11 @@ class DeepfakeHandler(BaseHandler):
     def _covered(self, covered: Covered) -> dict:
         result = covered.result
         decided = coverage.decide(result, self.rule, self.genuine_scores)
-        timing_ms = {"decode": result.decode_s * 1000, "inference": result.network_s * 1000}
+        timing_ms = {
+            "decode": result.decode_s * 1000,
+            "preprocess": result.preprocess_s * 1000,
+            "inference": result.network_s * 1000,
+        }
         answer = coverage.coverage_prediction(result, decided, self.rule, self.model_info, timing_ms)
         answer["batch_size"] = 1  # its windows went through the network on their own
         return answer

@@ -4,6 +4,8 @@
   views of train/synth/views.py), and the same clip with the face self-blended
   (train/synth/manipulation.py) only inside one time range; the range is saved. What edited
   interviews look like, and what LAV-DF / AV-Deepfake1M measure.
+- Short clips manipulated throughout (`--clips`, OUT/clips): material to train a model on the
+  same kind of faces and blends (tests train one in about a minute).
 - Two-face scenes: two face photos side by side (each half square), each seen by its own camera;
   in the fake, one of the two faces is blended in every frame. Each face's box per frame and blend mask per frame are
   saved (the untouched face's mask is all zero).
@@ -49,6 +51,8 @@ class LocalisationSettings:
     duration_s: float = 60.0  # of a partial fake
     fake_span_s: float = 6.0  # its manipulated range
     two_face_duration_s: float = 4.0
+    clips: int = 0  # short pairs manipulated throughout (training material for localisation models)
+    clip_duration_s: float = 2.0
     fps: int = 10
     size: int = 240  # a partial fake is size x size; a two-face scene 2 size x size
     strength: tuple[float, float] = (5.0, 7.0)
@@ -123,6 +127,24 @@ def _fake_span(rng: np.random.Generator, settings: LocalisationSettings) -> tupl
 
 def write_partial_pair(index: int, sources: list[FaceSource], settings: LocalisationSettings, out: Path) -> dict:
     rng = np.random.default_rng([settings.seed, 14, index])
+    return _write_face_clip(f"partial{index:03d}", rng, sources, settings.duration_s, settings, out, partial=True)
+
+
+def write_clip_pair(index: int, sources: list[FaceSource], settings: LocalisationSettings, out: Path) -> dict:
+    """A short pair manipulated from its first frame to its last: training material."""
+    rng = np.random.default_rng([settings.seed, 23, index])
+    return _write_face_clip(f"clip{index:04d}", rng, sources, settings.clip_duration_s, settings, out, partial=False)
+
+
+def _write_face_clip(
+    name: str,
+    rng,
+    sources: list[FaceSource],
+    duration_s: float,
+    settings: LocalisationSettings,
+    out: Path,
+    partial: bool,
+) -> dict:
     source = sources[int(rng.integers(len(sources)))]
     scene = _scene_of(source)
     native = Native(settings.size, settings.size)
@@ -130,9 +152,8 @@ def write_partial_pair(index: int, sources: list[FaceSource], settings: Localisa
     effects = random_capture(rng, scene)
     effects = type(effects)(effects.gain, effects.noise_sigma, effects.blur, None)  # the codec compresses
     manipulation = random_manipulation(rng, float(rng.uniform(*settings.strength)))
-    span = _fake_span(rng, settings)
-    name = f"partial{index:03d}"
-    frames = round(settings.duration_s * settings.fps)
+    span = _fake_span(rng, settings) if partial else (0.0, duration_s)
+    frames = round(duration_s * settings.fps)
     writers = {
         label: StreamingH264(out / label / f"{name}.mp4", *native_size(native), settings.fps, settings.crf)
         for label in ("real", "fake")
@@ -243,6 +264,7 @@ def write_localisation_data(settings: LocalisationSettings) -> None:
         raise RuntimeError("no face photos found: install the Debian package libdlib19.1 (make setup does)")
     _write_part("partial", settings.partial, write_partial_pair, sources, settings)
     _write_part("two_faces", settings.two_faces, write_two_face_pair, sources, settings)
+    _write_part("clips", settings.clips, write_clip_pair, sources, settings)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -250,10 +272,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--partial", type=int, default=10, help="partial-fake pairs (default 10)")
     parser.add_argument("--two-faces", type=int, default=10, help="two-face pairs (default 10)")
+    parser.add_argument(
+        "--clips", type=int, default=0, help="short pairs manipulated throughout, to train on (OUT/clips; default 0)"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of a partial fake (default 60)")
     parser.add_argument("--fake-span", type=float, default=6.0, help="its manipulated seconds (default 6)")
     parser.add_argument("--fps", type=int, default=10)
+    parser.add_argument("--size", type=int, default=240, help="side of a partial fake; a two-face scene is 2 x that")
     parser.add_argument("--strength", type=float, nargs=2, default=(5.0, 7.0), metavar=("LOW", "HIGH"))
     args = parser.parse_args(argv)
     if args.fake_span <= 0 or args.duration < args.fake_span + 2:
@@ -262,16 +288,19 @@ def main(argv: list[str] | None = None) -> int:
         out_dir=args.out_dir,
         partial=args.partial,
         two_faces=args.two_faces,
+        clips=args.clips,
         seed=args.seed,
         duration_s=args.duration,
         fake_span_s=args.fake_span,
         fps=args.fps,
+        size=args.size,
         strength=tuple(args.strength),
     )
     started = time.monotonic()
     write_localisation_data(settings)
     seconds = time.monotonic() - started
-    print(f"wrote {args.partial} partial-fake and {args.two_faces} two-face pairs to {args.out_dir} in {seconds:.1f} s")
+    counts = f"{args.partial} partial-fake, {args.two_faces} two-face and {args.clips} clip pairs"
+    print(f"wrote {counts} to {args.out_dir} in {seconds:.1f} s")
     return 0
 
 
