@@ -14,6 +14,8 @@ import os
 from pathlib import Path
 from typing import Self
 
+from client.credentials import credentials_text
+
 CSV_COLUMNS = (
     "file",
     "status",
@@ -38,6 +40,12 @@ CSV_COLUMNS = (
     "top_segment_start_s",
     "top_segment_end_s",
     "top_segment_probability",
+    "content_credentials",  # in words (client/credentials.py); the JSONL keeps the whole `provenance`
+    "c2pa_present",
+    "c2pa_signature_valid",
+    "c2pa_ai_generated",
+    "c2pa_claim_generator",
+    "c2pa_signer",
     "code",
     "error",
     "scanned_at",
@@ -58,9 +66,9 @@ def output_format(path: Path) -> str:
 
 def csv_row(record: dict) -> dict:
     """A record (the server's answer plus file/status/scanned_at) flattened to CSV_COLUMNS."""
-    video, frames, model, checked, coverage = (
+    video, frames, model, checked, coverage, provenance = (
         record.get(key) if isinstance(record.get(key), dict) else {}
-        for key in ("video", "frames", "model", "in_distribution", "coverage")
+        for key in ("video", "frames", "model", "in_distribution", "coverage", "provenance")
     )
     top = coverage.get("most_suspicious") if isinstance(coverage.get("most_suspicious"), dict) else {}
     flagged = coverage.get("flagged") if isinstance(coverage.get("flagged"), list) else []
@@ -81,6 +89,12 @@ def csv_row(record: dict) -> dict:
         "top_segment_probability": top.get("probability"),
         "in_distribution_ok": checked.get("ok"),
         "in_distribution_score": checked.get("score"),
+        "content_credentials": credentials_text(provenance) if provenance else None,
+        "c2pa_present": provenance.get("present"),
+        "c2pa_signature_valid": provenance.get("signature_valid"),
+        "c2pa_ai_generated": provenance.get("ai_generated"),
+        "c2pa_claim_generator": provenance.get("claim_generator"),
+        "c2pa_signer": provenance.get("signer"),
         "code": record.get("code") if refused else None,
         "error": record.get("error") if refused else None,
     }

@@ -18,6 +18,7 @@ import httpx
 from tqdm import tqdm
 
 from client.answers import answer_body
+from client.credentials import credentials_text
 
 DEFAULT_URL = "http://127.0.0.1:8080"
 
@@ -73,7 +74,7 @@ def table(results: list[dict]) -> str:
             length = f"{duration:.1f} s" if duration else "-"
             row = (
                 f"{name:<40} {verdict:<19} {result['probability']:>8.3f} {result['confidence']:>6.2f} "
-                f"{result['frames']['count']:>6} {length:>9}  {note_of(result)}"
+                f"{result['frames']['count']:>6} {length:>9}  {notes_of(result)}"
             )
             rows.append(row.rstrip())
             model = result.get("model") or {}
@@ -84,6 +85,11 @@ def table(results: list[dict]) -> str:
             )
     rows += [model_line(model) for model in models.values() if model.get("trained_on")]
     return "\n".join(rows)
+
+
+def notes_of(result: dict) -> str:
+    """The note column: why the verdict is not plain, then what Content Credentials say."""
+    return "; ".join(note for note in (note_of(result), credentials_text(result.get("provenance"))) if note)
 
 
 def note_of(result: dict) -> str:
@@ -114,9 +120,9 @@ def model_line(model: dict) -> str:
     return line
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "python -m client") -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m client",
+        prog=prog,
         description=__doc__.split("\n\n")[0],
         epilog="Whole folders, resumable, to CSV/JSONL: python -m client scan DIR --out results.csv",
     )

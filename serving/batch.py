@@ -40,6 +40,8 @@ class Clip:
     faces: list[dict] | None  # per-frame face crops, for models trained on them
     explain: bool  # came on the explanations route
     decode_s: float
+    provenance: dict  # the upload's Content Credentials (serving/provenance.py)
+    provenance_s: float
     tracks: list[TrackClip] | None = None  # face-crop models: every counted face track, scored on its own
     face_counts: list[int] | None = None  # faces found per sampled frame
 
@@ -67,6 +69,8 @@ class Coverage:
 @dataclass(frozen=True)
 class Covered:
     result: CoverageResult
+    provenance: dict
+    provenance_s: float
 
 
 Request = Refused | Describe | Clip | Scored | Coverage | Covered

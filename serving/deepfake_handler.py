@@ -31,8 +31,10 @@ from serving.coverage_options import CoverageOptions, read_coverage_options
 from serving.explanations import explanation
 from serving.face_answers import face_answers
 from serving.gradcam import clip_gradcam
-from serving.inputs import DescribePayload, parse_request, sample_payload
+from serving.inputs import DescribePayload, VideoPayload, parse_request, sample_payload
 from serving.metrics import ServingMetrics
+from serving.provenance import not_checked, provenance
+from serving.provenance_process import ProvenanceReader
 from serving.responses import model_description, model_summary, prediction, refusal
 from serving.settings import available_cores, read_settings
 
@@ -65,6 +67,8 @@ class DeepfakeHandler(BaseHandler):
         self.rule = DecisionRule.from_checkpoint(self.checkpoint_meta)
         self.genuine_scores = genuine_scores_of(self.checkpoint_meta)  # coverage: the window-count adjustment
         self.model_info = model_summary(context.model_name, self.checkpoint_meta, self.config)
+        self.provenance = ProvenanceReader(self.settings.provenance)
+        self.provenance.start()
         self._warm_up()
         self.initialized = True
         logger.info(
@@ -124,8 +128,19 @@ class DeepfakeHandler(BaseHandler):
         tracks = None if detections is None else track_clips(sampled.frames, link_tracks(detections), self.config)
         decode_s = time.perf_counter() - started
         metrics.decoded(decode_s, len(sampled.frames), sampled.video.duration_s)
+        credentials, provenance_s = self._read_provenance(payload)
         face_counts = None if detections is None else [len(found) for found in detections]
-        return Clip(sampled, prepared.tensor, prepared.describe_faces(), explain, decode_s, tracks, face_counts)
+        return Clip(
+            sampled,
+            prepared.tensor,
+            prepared.describe_faces(),
+            explain,
+            decode_s,
+            credentials,
+            provenance_s,
+            tracks,
+            face_counts,
+        )
 
     def _coverage(self, payload, options: CoverageOptions, explain: bool) -> Coverage:
         """Coverage requests decode in the inference step: frames go to the network as they are decoded."""
@@ -134,6 +149,18 @@ class DeepfakeHandler(BaseHandler):
                 "coverage=full is for predictions: explanations cover the sampled frames", "coverage_not_explainable"
             )
         return Coverage(payload, options.plan(self.settings.coverage))
+
+    def _read_provenance(self, payload) -> tuple[dict, float]:
+        """Content Credentials of an uploaded file and the seconds it took; never fails the prediction."""
+        if not isinstance(payload, VideoPayload):
+            return not_checked("frames sent as images: no file to read Content Credentials from"), 0.0
+        started = time.perf_counter()
+        try:
+            credentials = self.provenance.read(payload.data)
+        except Exception as error:  # a bug here must not cost the verdict
+            logger.warning("provenance could not be read", exc_info=True)
+            credentials = provenance(False, checked=False, error=f"provenance could not be read: {error}")
+        return credentials, time.perf_counter() - started
 
     def inference(self, batch: Batch, *args, **kwargs) -> Batch:
         if self.core_share is not None:
@@ -185,7 +212,7 @@ class DeepfakeHandler(BaseHandler):
             batch.metrics.rejected("undecodable")
             return Refused(VideoInputError(f"the input could not be read: {error}", "undecodable"))
         batch.metrics.decoded(result.decode_s, len(result.frame_indices), result.video.duration_s)
-        return Covered(result)
+        return Covered(result, *self._read_provenance(request.payload))
 
     def _cams(self, clip: Clip) -> Cams | None:
         if not clip.explain:
@@ -211,12 +238,17 @@ class DeepfakeHandler(BaseHandler):
 
     def _prediction(self, scored: Scored, batch: Batch) -> dict:
         clip, cams = scored.clip, scored.cams
-        timing_ms = {"decode": clip.decode_s * 1000, "inference": batch.inference_s * 1000}
+        timing_ms = {
+            "decode": clip.decode_s * 1000,
+            "inference": batch.inference_s * 1000,
+            "provenance": clip.provenance_s * 1000,
+        }
         if cams is not None:
             timing_ms["explain"] = cams.seconds * 1000
         faces, decision, track = face_answers(clip.sampled, clip.tracks or [], scored.track_scores, self.rule)
         answer = prediction(clip.sampled, scored.score, self.rule, self.model_info, timing_ms, clip.faces, decision)
         answer["batch_size"] = batch.scored_count()
+        answer["provenance"] = clip.provenance
         if clip.tracks is not None:
             answer["faces"] = faces
             answer["frames"]["face_count"] = clip.face_counts
@@ -232,9 +264,11 @@ class DeepfakeHandler(BaseHandler):
             "decode": result.decode_s * 1000,
             "preprocess": result.preprocess_s * 1000,
             "inference": result.network_s * 1000,
+            "provenance": covered.provenance_s * 1000,
         }
         answer = coverage.coverage_prediction(result, decided, self.rule, self.model_info, timing_ms)
         answer["batch_size"] = 1  # its windows went through the network on their own
+        answer["provenance"] = covered.provenance
         return answer
 
     def explain_handle(self, data_preprocess, raw_data):
