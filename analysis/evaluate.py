@@ -128,7 +128,10 @@ def evaluate(checkpoint: Path, root: Path, layout: str, ffpp_quality: str | None
     layout, items = read_items(root, layout, ffpp_quality)
     scores = score_files(detector, [i.path for i in items], config, uses_bf16(DEFAULT_PRECISION), desc="evaluating")
     kept = [items[i] for i in scores.kept]
-    decisions = [rule.decide(logit, feature) for logit, feature in zip(scores.logits, scores.features)]
+    decisions = [
+        rule.decide(logit, feature, texture)
+        for logit, feature, texture in zip(scores.logits, scores.features, scores.textures)
+    ]
     labels = np.array([i.label for i in kept], dtype=np.int64)
     probabilities = np.array([d.probability for d in decisions])
     verdicts = [d.verdict for d in decisions]
@@ -197,12 +200,17 @@ def readable(result: dict) -> str:
     model = result["model"]
     lines = [
         f"Evaluation of {result['checkpoint']} on {result['data']} ({result['layout']} layout)",
-        (f"model trained on: {model['trained_on']}; threshold {model['threshold']:.4f}, uncertain band "
-        f"[{model['uncertain_band'][0]:.4f}, {model['uncertain_band'][1]:.4f}), calibration {model['calibration']}, "
-        f"in-distribution check {model['in_distribution'] or 'unavailable'}"),
+        (
+            f"model trained on: {model['trained_on']}; threshold {model['threshold']:.4f}, uncertain band "
+            f"[{model['uncertain_band'][0]:.4f}, {model['uncertain_band'][1]:.4f}), "
+            f"calibration {model['calibration']}, "
+            f"in-distribution check {model['in_distribution'] or 'unavailable'}"
+        ),
         "",
-        ("source                         videos genuine  fake  ROC-AUC    AP    EER    acc   prec recall    FPR "
-        "v.fake    ECE  cover sel.acc"),
+        (
+            "source                         videos genuine  fake  ROC-AUC    AP    EER    acc   prec recall    FPR "
+            "v.fake    ECE  cover sel.acc"
+        ),
     ]
     rows = [("ALL", result["overall"])] + list(result["by_source"].items())
     for name, f in rows:
@@ -231,9 +239,9 @@ def readable(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(prog: str = "python -m analysis.evaluate") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m analysis.evaluate",
+        prog=prog,
         description="Score a labelled video folder with a checkpoint, as served, and report the figures.",
     )
     parser.add_argument("--checkpoint", type=Path, required=True, help="the .pth to evaluate")
@@ -252,8 +260,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def main(argv: list[str] | None = None, prog: str = "python -m analysis.evaluate") -> int:
+    args = build_parser(prog).parse_args(argv)
     try:
         result = evaluate(args.checkpoint, args.data, args.layout, args.ffpp_quality, args.threads)
     except (CheckpointError, DatasetError) as error:
@@ -267,6 +275,11 @@ def main(argv: list[str] | None = None) -> int:
     print(paths["txt"].read_text(), end="")
     print("wrote " + ", ".join(str(p) for p in paths.values()))
     return 0
+
+
+def console() -> int:
+    """The `deepfake-evaluate` console script (pyproject.toml): the same options."""
+    return main(prog="deepfake-evaluate")
 
 
 if __name__ == "__main__":

@@ -75,13 +75,17 @@ class Scorer:
         sampled = sample_video(path, self.config.num_frames)
         clip = preprocess_clip(sampled.frames, self.config)
         score = score_clips(self.detector, [clip.tensor], bf16=self.bf16)[0]
-        return sampled, self.rule.decide(score.logit, score.clip_feature)
+        return sampled, self.rule.decide(score.logit, score.clip_feature, score.texture)
 
     def covered(self, path: Path):
         result = analyse_video(path, self.detector, self.config, self.plan, OFFLINE_LIMITS, bf16=self.bf16)
         logits = [score.logit for score in result.scores]
         features = [score.clip_feature for score in result.scores]
-        return result, decide_video(self.rule, self.genuine, result.spans, logits, features, result.effective_windows)
+        textures = [score.texture for score in result.scores]
+        decided = decide_video(
+            self.rule, self.genuine, result.spans, logits, features, result.effective_windows, textures
+        )
+        return result, decided
 
 
 def partial_figures(scorer: Scorer, folder: Path) -> dict:
@@ -159,7 +163,7 @@ def two_face_figures(scorer: Scorer, folder: Path) -> dict:
             clips = track_clips(sampled.frames, link_tracks(detections), scorer.config)
             tensors = [normalize_clip(clip.pixels, scorer.config.mean, scorer.config.std) for clip in clips]
             scores = score_clips(scorer.detector, tensors, bf16=scorer.bf16) if tensors else []
-            decisions = [scorer.rule.decide(s.logit, s.clip_feature) for s in scores]
+            decisions = [scorer.rule.decide(s.logit, s.clip_feature, s.texture) for s in scores]
             scene_fake = any(d.label == "fake" for d in decisions)
             scenes_right += scene_fake == (label == "fake")
             for clip, decision in zip(clips, decisions):

@@ -51,6 +51,7 @@ from model.frames import (
     timeline_duration_s,
     video_info,
 )
+from model.in_distribution import texture_of
 from model.inference import DEFAULT_CHUNK_FRAMES, ClipScore, classify_features, embed_frames
 from model.network import DeepfakeDetector
 from model.preprocess import crop_and_resize, normalize_clip
@@ -148,6 +149,7 @@ class _Embedder:
         self.plan, self.deadline = plan, deadline
         self.pending: list[np.ndarray] = []
         self.features: list[torch.Tensor] = []
+        self.textures: list[float] = []  # per frame: model.in_distribution.texture_of, for the flat-input gate
         self.faces: list[dict] | None = [] if config.face_crop else None
         self.started = time.perf_counter()
         self.preprocess_s = 0.0
@@ -180,6 +182,7 @@ class _Embedder:
         self.preprocess_s += self._spent(started)
         started = time.perf_counter()
         tensor = normalize_clip(pixels, self.config.mean, self.config.std)
+        self.textures += [texture_of(frame[None]) for frame in tensor]
         self.features.append(embed_frames(self.detector, tensor, self.chunk, self.device, self.bf16).cpu())
         self.network_s += self._spent(started)
         self.check_budget()
@@ -191,11 +194,16 @@ class _Embedder:
             )
 
 
-def _window_scores(detector: DeepfakeDetector, features: torch.Tensor, grid: WindowGrid) -> list[ClipScore]:
+def _window_scores(
+    detector: DeepfakeDetector, features: torch.Tensor, textures: list[float], grid: WindowGrid
+) -> list[ClipScore]:
+    """Each window's frames through the temporal encoder and head; its texture is its frames' mean
+    (texture_of averages over every value of a clip, and the frames are one size)."""
     index = torch.tensor(grid.starts)[:, None] + torch.arange(grid.window_cells)[None, :]
+    per_frame = torch.tensor(textures, dtype=torch.float64)
     scores: list[ClipScore] = []
     for batch in index.split(WINDOWS_PER_FORWARD):
-        scores += classify_features(detector, features[batch])
+        scores += classify_features(detector, features[batch], per_frame[batch].mean(dim=1).tolist())
     return scores
 
 
@@ -220,6 +228,7 @@ def _analyse(
     missing = grid.cells - len(features)
     if missing > 0:
         features = torch.cat([features, features[-1:].expand(missing, -1)])
+        embedder.textures += embedder.textures[-1:] * missing
         indices += indices[-1:] * missing
         times += times[-1:] * missing
         if embedder.faces is not None:
@@ -229,7 +238,7 @@ def _analyse(
 
 def _result(detector, grid, video, indices, times, features, embedder, plan, duration_s) -> CoverageResult:
     started = time.perf_counter()
-    scores = _window_scores(detector, features, grid)
+    scores = _window_scores(detector, features, embedder.textures, grid)
     embedder.network_s += time.perf_counter() - started
     spans = [(duration_s * s / grid.cells, duration_s * (s + grid.window_cells) / grid.cells) for s in grid.starts]
     total_s = time.perf_counter() - embedder.started

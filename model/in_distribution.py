@@ -9,6 +9,12 @@ Two measures, fitted at the end of training, compared, the better one kept:
 The threshold is the score that `coverage` of held-out in-distribution clips stay under (e.g.
 0.99: about 1 in 100 familiar clips is flagged). Larger scores are less familiar. The fitted
 state is tensors and plain numbers only (torch.load(weights_only=True)).
+
+A flat-input gate completes it: in a weakly trained model's pooled features a flat-colour clip
+lies inside the familiar cloud (its activations are small, near the mean), so no feature
+distance flags it. `texture_of` (mean absolute difference of neighbouring pixels of the network
+input) is ~0 for such a clip; a clip with less than half the texture of the flattest
+(1 - coverage) share of familiar held-out clips is unfamiliar too.
 """
 
 from __future__ import annotations
@@ -97,13 +103,34 @@ def ood_score(feature, in_distribution: dict) -> float:
     return float(score_features(feature, in_distribution)[0])
 
 
-def check(feature, in_distribution: dict | None) -> dict:
-    """The answer's `in_distribution` block: {available, score, threshold, ok}."""
+def texture_of(clip: torch.Tensor) -> float:
+    """Mean absolute difference of horizontally and vertically neighbouring values of a (T, 3, S, S)
+    network input (normalised units): ~0 for a flat colour, larger the more detail a clip has."""
+    clip = clip.detach().float()
+    across = (clip[..., :, 1:] - clip[..., :, :-1]).abs().mean()
+    down = (clip[..., 1:, :] - clip[..., :-1, :]).abs().mean()
+    return float((across + down) / 2)
+
+
+def fit_texture_gate(textures, coverage: float) -> dict:
+    """{"low": half the (1 - coverage) quantile of familiar clips' texture}: flatter is unfamiliar."""
+    low = 0.5 * float(np.quantile(np.asarray(textures, dtype=np.float64), 1 - coverage))
+    return {"low": low, "rule": "texture < low is unfamiliar (half the texture of the flattest familiar clips)"}
+
+
+def check(feature, in_distribution: dict | None, texture: float | None = None) -> dict:
+    """The answer's `in_distribution` block: {available, score, threshold, ok} (+ `texture` and
+    `texture_low` where the check has a flat-input gate and the texture is given)."""
     if not in_distribution:
         return {"available": False, "score": None, "threshold": None, "ok": None}
     score = ood_score(feature, in_distribution)
     threshold = float(in_distribution["threshold"])
-    return {"available": True, "score": score, "threshold": threshold, "ok": bool(score <= threshold)}
+    answer = {"available": True, "score": score, "threshold": threshold, "ok": bool(score <= threshold)}
+    gate = in_distribution.get("texture_gate")
+    if gate and texture is not None:
+        answer |= {"texture": float(texture), "texture_low": float(gate["low"])}
+        answer["ok"] = answer["ok"] and float(texture) >= float(gate["low"])
+    return answer
 
 
 def threshold_at_coverage(scores: np.ndarray, coverage: float) -> float:
@@ -135,6 +162,7 @@ def fit_in_distribution(
     k: int = DEFAULT_K,
     seed: int = 0,
     fitted_on: str = "",
+    heldout_textures=None,
 ) -> dict:
     """The checkpoint's `in_distribution`. Each method is fitted on the training features and
     thresholded at `coverage` of the held-out (familiar) clips; the one flagging more of the
@@ -157,8 +185,12 @@ def fit_in_distribution(
         IN_DISTRIBUTION_METHODS,
         key=lambda m: (compared[m]["foreign_flagged"] or 0.0, compared[m]["auroc_foreign"] or 0.0, m == "mahalanobis"),
     )
+    gate = (
+        fit_texture_gate(heldout_textures, coverage) if heldout_textures is not None and len(heldout_textures) else None
+    )
     return {
         **fitted[kept],
+        "texture_gate": gate,
         "coverage": float(coverage),
         "feature": "pooled clip feature (temporal encoder output)",
         "fitted_on": fitted_on,

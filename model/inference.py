@@ -21,6 +21,7 @@ import numpy as np
 import torch
 
 from model.config import ModelConfig
+from model.in_distribution import texture_of
 from model.network import DeepfakeDetector, probabilities
 from model.preprocess import normalize_clip
 
@@ -36,6 +37,7 @@ class ClipScore:
     frame_probabilities: list[float]  # the head applied to each frame alone
     logit: float | None = None  # the clip logit: what model.verdict calibrates and decides on
     clip_feature: np.ndarray | None = None  # (D,) float32 pooled clip feature: the in-distribution check's input
+    texture: float | None = None  # model.in_distribution.texture_of the clip's input: the flat-input gate's
     frame_logits: list[float] | None = None  # each frame's logit (answers calibrate them like the clip's)
 
 
@@ -53,8 +55,11 @@ def embed_frames(
         return torch.cat([detector.embed_frames(chunk) for chunk in frames.split(chunk_frames)]).float()
 
 
-def classify_features(detector: DeepfakeDetector, features: torch.Tensor) -> list[ClipScore]:
-    """(B, T, D) per-frame features of B clips -> one ClipScore per clip (temporal encoder + head, fp32)."""
+def classify_features(
+    detector: DeepfakeDetector, features: torch.Tensor, textures: list[float] | None = None
+) -> list[ClipScore]:
+    """(B, T, D) per-frame features of B clips -> one ClipScore per clip (temporal encoder + head, fp32).
+    `textures`: each clip's input texture (model.in_distribution.texture_of), carried along."""
     with torch.inference_mode():
         output = detector.classify(features.float())
     clip_logits = output.clip_logits.float()
@@ -62,10 +67,16 @@ def classify_features(detector: DeepfakeDetector, features: torch.Tensor) -> lis
     clip_probabilities = probabilities(clip_logits).tolist()
     frame_probabilities = probabilities(frame_logits).tolist()
     clip_features = output.clip_features.float().cpu().numpy()
+    textures = textures if textures is not None else [None] * len(clip_features)
     return [
-        ClipScore(p, frames_p, logit, feature, logits)
-        for p, frames_p, logit, feature, logits in zip(
-            clip_probabilities, frame_probabilities, clip_logits.tolist(), clip_features, frame_logits.tolist()
+        ClipScore(p, frames_p, logit, feature, texture, logits)
+        for p, frames_p, logit, feature, texture, logits in zip(
+            clip_probabilities,
+            frame_probabilities,
+            clip_logits.tolist(),
+            clip_features,
+            textures,
+            frame_logits.tolist(),
         )
     ]
 
@@ -80,8 +91,9 @@ def score_clips(
     """clips: (T, 3, S, S) float tensors, all with the same T. One ClipScore per clip, same order."""
     if not clips:
         return []
+    textures = [texture_of(clip) for clip in clips]
     features = embed_frames(detector, torch.cat(clips), chunk_frames, device, bf16)
-    return classify_features(detector, features.view(len(clips), clips[0].shape[0], -1))
+    return classify_features(detector, features.view(len(clips), clips[0].shape[0], -1), textures)
 
 
 def score_pixel_clips(

@@ -124,12 +124,15 @@ def decide_video(
     logits: Sequence[float],
     features: Sequence,
     effective_windows: int,
+    textures: Sequence[float | None] | None = None,
 ) -> VideoDecision:
-    """One decision per window (`spans`, `logits`, pooled `features`), and the video's (module docstring)."""
+    """One decision per window (`spans`, `logits`, pooled `features`, input `textures` for the
+    flat-input gate), and the video's (module docstring)."""
     edges = adjusted_edges(rule, genuine, effective_windows)
+    textures = textures if textures is not None else [None] * len(spans)
     segments = [
-        Segment(start, end, _with_edges(rule.decide(logit, feature), edges))
-        for (start, end), logit, feature in zip(spans, logits, features)
+        Segment(start, end, _with_edges(rule.decide(logit, feature, texture), edges))
+        for (start, end), logit, feature, texture in zip(spans, logits, features, textures)
     ]
     check = _video_check(segments)
     familiar = [s for s in segments if s.decision.in_distribution["ok"] is not False] or segments

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import in_distribution as familiarity
-from .calibration import calibrated_probability, sigmoid
+from model import in_distribution as familiarity
+from model.calibration import calibrated_probability, sigmoid
 
 VERDICTS = ("real", "fake", "uncertain", "out_of_distribution")
 LEGACY_BAND_HALF_WIDTH = 0.1
@@ -65,12 +65,13 @@ class DecisionRule:
             band = (max(0.0, threshold - LEGACY_BAND_HALF_WIDTH), min(1.0, threshold + LEGACY_BAND_HALF_WIDTH))
         return cls(threshold, band, checkpoint.get("calibration") or None, checkpoint.get("in_distribution") or None)
 
-    def decide(self, logit: float, clip_feature=None) -> Decision:
-        """`clip_feature`: the pooled clip feature (D,); needed only when the check is available."""
+    def decide(self, logit: float, clip_feature=None, texture: float | None = None) -> Decision:
+        """`clip_feature`: the pooled clip feature (D,), needed when the check is available;
+        `texture`: ClipScore.texture, for the check's flat-input gate (skipped when None)."""
         if self.in_distribution and clip_feature is None:
             raise ValueError("this checkpoint has an in-distribution check: pass the pooled clip feature")
         probability = calibrated_probability(logit, self.calibration)
-        familiar = familiarity.check(clip_feature, self.in_distribution)
+        familiar = familiarity.check(clip_feature, self.in_distribution, texture)
         return Decision(
             probability=probability,
             probability_raw=float(sigmoid(float(logit))),

@@ -39,6 +39,7 @@ def decide(result: CoverageResult, rule: DecisionRule, genuine_scores) -> VideoD
         [score.logit for score in result.scores],
         [score.clip_feature for score in result.scores],
         result.effective_windows,
+        [score.texture for score in result.scores],
     )
 
 

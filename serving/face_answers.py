@@ -30,7 +30,7 @@ def face_answers(
     sampled: SampledFrames, clips: list[TrackClip], scores: list[ClipScore], rule: DecisionRule
 ) -> tuple[list[dict], Decision | None, int | None]:
     """(faces entries, the deciding track's decision, its track number); (.., None, None) without tracks."""
-    decisions = [rule.decide(score.logit, score.clip_feature) for score in scores]
+    decisions = [rule.decide(score.logit, score.clip_feature, score.texture) for score in scores]
     entries = [
         {
             "track": clip.track.track,

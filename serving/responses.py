@@ -133,7 +133,7 @@ def prediction(
     """`faces`: per frame, for face-crop models, the region the network saw and whether it was a face.
     `frames.scores` go through the clip's calibration map, so they compare with the threshold.
     `decision`: what decides the clip when not its own score (a face track's, serving/face_answers.py)."""
-    decision = decision or rule.decide(score.logit, score.clip_feature)
+    decision = decision or rule.decide(score.logit, score.clip_feature, score.texture)
     described = sampled.describe()
     frame_scores = calibrate_logits(score.frame_logits, rule.calibration).tolist()
     frames = {**described["frames"], "scores": [rounded(p) for p in frame_scores]}

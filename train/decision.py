@@ -11,8 +11,6 @@ The held-out clips come in two halves, split by group (a fake and its real stay 
 
 from __future__ import annotations
 
-import functools
-import operator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,10 +31,14 @@ class ScoredClips:
     groups: list[str]  # pair / source group: halves never split one
     kinds: list[str] = field(default_factory=list)  # scene kind or source, for grouped figures
     paths: list[str] = field(default_factory=list)
+    textures: np.ndarray | None = None  # (N,) model.in_distribution.texture_of each clip, where known
 
     def subset(self, mask: np.ndarray, name: str | None = None) -> ScoredClips:
         index = np.flatnonzero(mask)
-        pick = lambda values: [values[i] for i in index] if values else []
+
+        def pick(values: list) -> list:
+            return [values[i] for i in index] if values else []
+
         return ScoredClips(
             name or self.name,
             self.logits[index],
@@ -45,6 +47,7 @@ class ScoredClips:
             pick(self.groups),
             pick(self.kinds),
             pick(self.paths),
+            None if self.textures is None else self.textures[index],
         )
 
     @staticmethod
@@ -54,9 +57,10 @@ class ScoredClips:
             np.concatenate([p.logits for p in parts]),
             np.concatenate([p.features for p in parts]),
             np.concatenate([p.labels for p in parts]),
-            functools.reduce(operator.iadd, (p.groups for p in parts), []),
-            functools.reduce(operator.iadd, (p.kinds for p in parts), []),
-            functools.reduce(operator.iadd, (p.paths for p in parts), []),
+            [g for p in parts for g in p.groups],
+            [k for p in parts for k in p.kinds],
+            [q for p in parts for q in p.paths],
+            None if any(p.textures is None for p in parts) else np.concatenate([p.textures for p in parts]),
         )
 
 
@@ -108,20 +112,23 @@ def fit_decision(
         coverage=settings.coverage,
         seed=settings.seed,
         fitted_on=f"features of {fitting.name}; threshold at {settings.coverage:.0%} of {reporting.name}",
+        heldout_textures=reporting.textures,
     )
     return {"calibration": calibration, "operating_point": operating_point, "in_distribution": in_distribution}
 
 
 def evaluate_clips(clips: ScoredClips, decision: dict) -> dict:
     """Figures of scored clips under a fitted decision (or the checkpoint's: same keys)."""
-    from .metrics import compute_metrics
+    from train.metrics import compute_metrics
 
     calibration, point = decision.get("calibration"), decision["operating_point"]
     probabilities = calibrate_logits(clips.logits, calibration)
     familiar = None
     if decision.get("in_distribution"):
-        scores = score_features(clips.features, decision["in_distribution"])
-        familiar = scores <= float(decision["in_distribution"]["threshold"])
+        check = decision["in_distribution"]
+        familiar = score_features(clips.features, check) <= float(check["threshold"])
+        if check.get("texture_gate") and clips.textures is not None:
+            familiar &= clips.textures >= float(check["texture_gate"]["low"])
     band = tuple(point["uncertain_band"])
     figures = {
         "clips": len(clips.labels),
@@ -137,3 +144,47 @@ def evaluate_clips(clips: ScoredClips, decision: dict) -> dict:
     if len(np.unique(clips.labels)) == 2:
         figures["metrics"] = compute_metrics(clips.labels, probabilities, point["threshold"])
     return figures
+
+
+def score_cached(detector, config, videos, bf16: bool, pixels_of) -> ScoredClips:
+    """Validation videos of `python -m train` (cached frames, as validation scores them) with
+    their logits and pooled features, for fit_decision."""
+    from model.inference import DEFAULT_CHUNK_FRAMES, score_pixel_clips
+
+    per_forward = max(1, DEFAULT_CHUNK_FRAMES // config.num_frames)
+    scores = []
+    for start in range(0, len(videos), per_forward):
+        scores += score_pixel_clips(detector, [pixels_of(v) for v in videos[start : start + per_forward]], config, bf16)
+    return ScoredClips(
+        "validation split",
+        np.array([s.logit for s in scores]),
+        np.stack([s.clip_feature for s in scores]) if scores else np.zeros((0, 512)),
+        np.array([v.item.label for v in videos], dtype=np.int64),
+        [v.item.group for v in videos],
+        [v.item.path.parent.name for v in videos],
+        [str(v.item.path) for v in videos],
+        np.array([s.texture for s in scores]),
+    )
+
+
+def fit_on_validation(detector, config, videos, bf16: bool, pixels_of, settings: DecisionSettings) -> tuple:
+    """(decision or None, reason, scored validation): the decision fitted on half the validation
+    split by group, its in-distribution threshold on the other half. None when the split is too
+    small to fit it (fewer than 5 videos of a class in the fitting half): the checkpoint then has
+    no decision keys and serves with its plain threshold."""
+    from train.heldout import score_frame_clips
+    from train.synth.probes import foreign_clips
+
+    scored = score_cached(detector, config, videos, bf16, pixels_of)
+    fitting, reporting = split_halves(scored, settings.seed)
+    counts = np.bincount(fitting.labels, minlength=2)
+    if min(counts) < 5 or len(reporting.labels) == 0:
+        return None, f"validation split too small to fit a decision (fitting half: {counts.tolist()} real/fake)", scored
+    _, foreign, _ = score_frame_clips(detector, foreign_clips(config.num_frames, config.image_size), config, bf16)
+    return fit_decision(fitting, reporting, foreign, settings), "fitted", scored
+
+
+def calibrate_probabilities(probabilities: np.ndarray, calibration: dict) -> np.ndarray:
+    """Calibrated P(fake) from the sigmoid ones (the logit recovered: the map works on logits)."""
+    p = np.clip(np.asarray(probabilities, dtype=np.float64), 1e-12, 1 - 1e-12)
+    return calibrate_logits(np.log(p) - np.log1p(-p), calibration)

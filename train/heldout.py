@@ -26,27 +26,32 @@ CLIPS_PER_FORWARD = 4
 class FileScores:
     logits: np.ndarray  # (N,) of the files that decoded
     features: np.ndarray  # (N, D)
+    textures: np.ndarray  # (N,) model.in_distribution.texture_of each clip's input
     kept: list[int]  # index in the input list of each scored file
     skipped: list[tuple[str, str]]  # (path, reason)
 
 
-def forward_clips(detector: DeepfakeDetector, clips: list[torch.Tensor], bf16: bool) -> tuple[np.ndarray, np.ndarray]:
-    """(T, 3, S, S) clips -> (logits (B,), pooled features (B, D)) from model.inference.score_clips."""
+def forward_clips(detector: DeepfakeDetector, clips: list[torch.Tensor], bf16: bool) -> tuple:
+    """(T, 3, S, S) clips -> (logits (B,), pooled features (B, D), textures (B,)) from
+    model.inference.score_clips."""
     scores = score_clips(detector, clips, bf16=bf16)
-    return np.array([s.logit for s in scores]), np.stack([s.clip_feature for s in scores])
+    return (
+        np.array([s.logit for s in scores]),
+        np.stack([s.clip_feature for s in scores]),
+        np.array([s.texture for s in scores]),
+    )
 
 
 def score_frame_clips(
     detector: DeepfakeDetector, clips: list[list[np.ndarray]], config: ModelConfig, bf16: bool
-) -> tuple[np.ndarray, np.ndarray]:
-    """Clips given as RGB frames in memory (e.g. generated probes): preprocessed as served."""
-    logits, features = [], []
-    for start in range(0, len(clips), CLIPS_PER_FORWARD):
-        tensors = [preprocess_clip(frames, config).tensor for frames in clips[start : start + CLIPS_PER_FORWARD]]
-        chunk_logits, chunk_features = forward_clips(detector, tensors, bf16)
-        logits.append(chunk_logits)
-        features.append(chunk_features)
-    return np.concatenate(logits), np.concatenate(features)
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Clips given as RGB frames in memory (e.g. generated probes), preprocessed as served:
+    (logits, pooled features, textures)."""
+    parts = [
+        forward_clips(detector, [preprocess_clip(f, config).tensor for f in clips[i : i + CLIPS_PER_FORWARD]], bf16)
+        for i in range(0, len(clips), CLIPS_PER_FORWARD)
+    ]
+    return tuple(np.concatenate([part[k] for part in parts]) for k in range(3))
 
 
 def score_files(
@@ -58,13 +63,14 @@ def score_files(
     progress: bool = True,
 ) -> FileScores:
     detector.eval()
-    logits, features, kept, skipped = [], [], [], []
+    logits, features, textures, kept, skipped = [], [], [], [], []
     pending: list[tuple[int, torch.Tensor]] = []
 
     def flush() -> None:
-        chunk_logits, chunk_features = forward_clips(detector, [tensor for _, tensor in pending], bf16)
+        chunk_logits, chunk_features, chunk_textures = forward_clips(detector, [t for _, t in pending], bf16)
         logits.append(chunk_logits)
         features.append(chunk_features)
+        textures.append(chunk_textures)
         kept.extend(index for index, _ in pending)
         pending.clear()
 
@@ -83,6 +89,7 @@ def score_files(
     return FileScores(
         np.concatenate(logits) if logits else np.zeros(0),
         np.concatenate(features) if features else np.zeros((0, dimension)),
+        np.concatenate(textures) if textures else np.zeros(0),
         kept,
         skipped,
     )

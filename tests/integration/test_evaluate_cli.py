@@ -53,7 +53,7 @@ def checkpoint(labelled_folder, tmp_path_factory):
 
 def run_evaluate(*args):
     command = [sys.executable, "-m", "analysis.evaluate", *map(str, args), "--threads", "1"]
-    return subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    return subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=False)
 
 
 def test_labelled_folder_gives_overall_and_per_source_figures_and_plots(labelled_folder, checkpoint, tmp_path):

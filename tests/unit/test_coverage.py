@@ -17,6 +17,7 @@ from model.network import build_detector
 from model.preprocess import preprocess_clip
 from serving.coverage_options import CoverageOptions, read_coverage_options
 
+LIMITS = SamplingLimits(max_decode_s=600.0)  # a busy shared machine must not turn these into deadline tests
 CONFIG = ModelConfig(num_frames=4, image_size=32, temporal="tcn")  # order-aware: T frames per window
 
 
@@ -53,7 +54,9 @@ def test_an_unworkable_plan_is_refused(plan):
 
 
 def test_a_video_is_covered_window_by_window(detector, video_20s):
-    result = analyse_video(video_20s, detector, CONFIG, CoveragePlan(window_s=4.0, stride_s=2.0))
+    result = analyse_video(
+        video_20s, detector, CONFIG, CoveragePlan(window_s=4.0, stride_s=2.0, max_seconds=600.0), LIMITS
+    )
     assert len(result.spans) == 9 and len(result.scores) == 9 and result.effective_windows == 5
     assert result.frames_per_window == CONFIG.num_frames
     assert result.spans[0] == pytest.approx((0.0, 4.0)) and result.spans[-1] == pytest.approx((16.0, 20.0))
@@ -64,8 +67,10 @@ def test_a_video_is_covered_window_by_window(detector, video_20s):
 
 
 def test_each_window_scores_as_its_frames_would_as_one_clip(detector, video_20s):
-    result = analyse_video(video_20s, detector, CONFIG, CoveragePlan(window_s=4.0, stride_s=2.0))
-    sampled = sample_video(video_20s, 20)  # the same grid: one frame per equal 1 s cell
+    result = analyse_video(
+        video_20s, detector, CONFIG, CoveragePlan(window_s=4.0, stride_s=2.0, max_seconds=600.0), LIMITS
+    )
+    sampled = sample_video(video_20s, 20, LIMITS)  # the same grid: one frame per equal 1 s cell
     assert sampled.indices == result.frame_indices
     window = sampled.frames[2:6]  # the second window: cells 2..5
     expected = score_clips(detector, [preprocess_clip(window, CONFIG).tensor])[0]
@@ -77,19 +82,21 @@ def test_an_order_free_model_takes_the_plans_frames_per_window(video_20s):
     torch.manual_seed(0)
     config = ModelConfig(num_frames=4, image_size=32, temporal="mean")
     mean = build_detector(config).eval()
-    result = analyse_video(video_20s, mean, config, CoveragePlan(window_s=4.0, stride_s=2.0, frames_per_window=2))
+    result = analyse_video(
+        video_20s, mean, config, CoveragePlan(window_s=4.0, stride_s=2.0, frames_per_window=2), LIMITS
+    )
     assert result.frames_per_window == 2 and len(result.frame_indices) == 10
 
 
 def test_too_many_windows_is_refused_before_decoding(detector, video_20s):
     with pytest.raises(VideoInputError) as refused:
-        analyse_video(video_20s, detector, CONFIG, CoveragePlan(window_s=1.0, stride_s=0.5, max_windows=10))
+        analyse_video(video_20s, detector, CONFIG, CoveragePlan(window_s=1.0, stride_s=0.5, max_windows=10), LIMITS)
     assert refused.value.code == "too_many_windows" and refused.value.over_limit
 
 
 def test_the_time_budgets_apply(detector, video_20s):
     with pytest.raises(VideoInputError) as over_budget:
-        analyse_video(video_20s, detector, CONFIG, CoveragePlan(max_seconds=1e-6))
+        analyse_video(video_20s, detector, CONFIG, CoveragePlan(max_seconds=1e-6), LIMITS)
     assert over_budget.value.code == "coverage_timeout" and over_budget.value.over_limit
     with pytest.raises(VideoInputError) as decode:
         analyse_video(video_20s, detector, CONFIG, CoveragePlan(), SamplingLimits(max_decode_s=1e-6))

@@ -88,7 +88,7 @@ def test_the_answer_lists_face_crops_per_frame_only_for_face_crop_models():
     sampled = sample_images([np.zeros((20, 30, 3), np.uint8)] * 2, 2, fps=1.0)
     faces = [FaceCrop(True, (5, 2, 10, 10), 0.98765).to_dict(), FaceCrop(False, (0, 0, 30, 20)).to_dict()]
     model = {"name": "deepfake", "version": "1.0", "arch": "resnet18-temporal-gru"}
-    score = ClipScore(0.4, [0.4, 0.4], -0.405, np.zeros(4, np.float32), [-0.405, -0.405])
+    score = ClipScore(0.4, [0.4, 0.4], -0.405, np.zeros(4, np.float32), frame_logits=[-0.405, -0.405])
     rule = DecisionRule.from_checkpoint({"threshold": 0.5})
     with_faces = prediction(sampled, score, rule, model, {}, faces)
     assert with_faces["frames"]["face"] == [

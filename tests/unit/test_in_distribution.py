@@ -96,3 +96,22 @@ def test_knn_bank_is_capped():
 
 def test_unavailable_check_says_so():
     assert check(np.zeros(DIM), None) == {"available": False, "score": None, "threshold": None, "ok": None}
+
+
+def test_flat_input_gate_flags_a_clip_flatter_than_the_familiar_ones():
+    from model.in_distribution import fit_texture_gate, texture_of
+
+    flat = torch.zeros(4, 3, 32, 32) + 0.7
+    detailed = torch.from_numpy(np.random.default_rng(0).normal(size=(4, 3, 32, 32))).float()
+    assert texture_of(flat) == 0.0 and texture_of(detailed) > 0.5
+    train, labels = familiar_features(300)
+    fitted = fit_in_distribution(
+        train, labels, train[:100], None, coverage=0.99, heldout_textures=np.linspace(0.2, 1.0, 100)
+    )
+    assert fitted["texture_gate"]["low"] == pytest.approx(0.5 * np.quantile(np.linspace(0.2, 1.0, 100), 0.01))
+    assert fit_texture_gate([0.4, 0.6], 0.99)["low"] < 0.4
+    familiar = train[0]
+    assert check(familiar, fitted, texture=0.5)["ok"] is True
+    flagged = check(familiar, fitted, texture=texture_of(flat))
+    assert flagged["ok"] is False and flagged["texture"] == 0.0
+    assert check(familiar, fitted)["ok"] is True  # no texture given: the gate is skipped

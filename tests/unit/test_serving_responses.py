@@ -36,7 +36,7 @@ def logit(probability: float) -> float:
 
 def score_of(probability: float, feature: np.ndarray = FEATURE) -> ClipScore:
     z = logit(probability)
-    return ClipScore(probability, [probability] * 4, z, feature, [z] * 4)
+    return ClipScore(probability, [probability] * 4, z, feature, frame_logits=[z] * 4)
 
 
 def answer(probability: float, threshold: float = 0.5, rule: DecisionRule | None = None, feature=FEATURE) -> dict:

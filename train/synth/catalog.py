@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .scenes import GENERATED_KINDS, Scene, overlay_scene, photo_scenes
+from train.synth.scenes import GENERATED_KINDS, Scene, overlay_scene, photo_scenes
 
 HELDOUT_SOURCES = ("sklearn:", "debian-ukui:", "skimage:coffee", "skimage:rocket")
 HELDOUT_KINDS = ("chart",)
@@ -40,7 +40,8 @@ PARTS = ("train", "heldout")
 def is_heldout(scene: Scene) -> bool:
     if scene.kind in HELDOUT_KINDS or scene.name.startswith(HELDOUT_SOURCES):
         return True
-    return scene.kind == "face" and zlib.crc32(scene.name.encode()) % HELDOUT_FACE_SHARE == 0
+    photo = scene.name.split("#")[0]  # every face of one photo goes the same way
+    return scene.kind == "face" and zlib.crc32(photo.encode()) % HELDOUT_FACE_SHARE == 0
 
 
 @dataclass(frozen=True)

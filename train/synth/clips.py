@@ -18,10 +18,10 @@ import av
 import numpy as np
 from tqdm import tqdm
 
-from .catalog import SceneCatalog
-from .manipulation import manipulate_frame, random_manipulation
-from .scenes import Scene
-from .views import Native, capture, random_capture, random_native, random_path, render
+from train.synth.catalog import SceneCatalog
+from train.synth.manipulation import manipulate_frame, random_manipulation
+from train.synth.scenes import Scene
+from train.synth.views import Native, capture, random_capture, random_native, random_path, render
 
 MANIFEST = "manifest.json"
 GENERATOR = "train.synth.clips"
@@ -57,7 +57,7 @@ def _choose(rng: np.random.Generator, weights: dict[str, float]) -> str:
 
 def _region(rng: np.random.Generator, scene: Scene, matrix: np.ndarray, native: Native) -> np.ndarray:
     """The blended region in scene pixels (cx, cy, half-width, half-height): it moves with the view."""
-    from .views import blend_region
+    from train.synth.views import blend_region
 
     (cx, cy), (ax, ay) = blend_region(rng, scene, matrix, native)
     inverse = np.linalg.inv(np.vstack([matrix, [0, 0, 1]]))[:2]
@@ -99,7 +99,7 @@ def write_video(path: Path, frames: list[np.ndarray], fps: int, codec: str, qual
         stream.width, stream.height, stream.pix_fmt = width, height, pixel_format
         stream.codec_context.thread_count = 1
         if codec == "h264":
-            stream.options = {"crf": str(int(round(38 - 20 * quality))), "preset": "veryfast"}
+            stream.options = {"crf": str(round(38 - 20 * quality)), "preset": "veryfast"}
         else:
             stream.bit_rate = int(width * height * fps * (0.04 + 0.5 * quality**2))
             if codec == "vp8":

@@ -26,14 +26,60 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from .sources import FaceSource, load_face_sources, procedural_scene
+from train.synth.sources import FaceSource, load_face_sources, procedural_scene
 
 MAX_SIDE = 720  # photos are shrunk once at load: views never need more, and it bounds memory
 DEBIAN_BACKGROUNDS = Path("/usr/share/backgrounds")
-SKIMAGE_PHOTOS = ("astronaut", "chelsea", "coffee", "rocket", "hubble_deep_field", "immunohistochemistry", "retina")
+SKIMAGE_PHOTOS = ("chelsea", "coffee", "rocket", "hubble_deep_field", "immunohistochemistry", "retina")
 SKIMAGE_GRAY = ("camera", "moon", "page", "text", "clock", "coins", "horse")
 SKIMAGE_TEXTURES = ("grass", "gravel", "brick")
-WORDS = ["the", "video", "frame", "model", "upload", "share", "settings", "profile", "search", "results", "about", "news", "weather", "sports", "live", "account", "privacy", "help", "download", "report", "update", "status", "error", "loading", "open", "save", "close", "cancel", "next", "back", "home", "menu", "play", "pause", "volume", "speed", "quality", "comments", "subscribe", "channel", "today", "yesterday", "2024", "price", "total"]
+WORDS = [
+    "the",
+    "video",
+    "frame",
+    "model",
+    "upload",
+    "share",
+    "settings",
+    "profile",
+    "search",
+    "results",
+    "about",
+    "news",
+    "weather",
+    "sports",
+    "live",
+    "account",
+    "privacy",
+    "help",
+    "download",
+    "report",
+    "update",
+    "status",
+    "error",
+    "loading",
+    "open",
+    "save",
+    "close",
+    "cancel",
+    "next",
+    "back",
+    "home",
+    "menu",
+    "play",
+    "pause",
+    "volume",
+    "speed",
+    "quality",
+    "comments",
+    "subscribe",
+    "channel",
+    "today",
+    "yesterday",
+    "2024",
+    "price",
+    "total",
+]
 
 
 @dataclass(frozen=True)
@@ -149,7 +195,7 @@ def _text_line(rng: np.random.Generator, words: int) -> str:
 
 
 def _draw_text_block(draw, rng, box, ink, size, family) -> None:
-    x0, y0, x1, y1 = box
+    x0, y0, _, y1 = box
     font = _font(size, family)
     y = y0
     while y + size < y1:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .manipulation import Manipulation, manipulate_frame, random_manipulation
-from .scenes import Scene
+from train.synth.manipulation import Manipulation, manipulate_frame, random_manipulation
+from train.synth.scenes import Scene
 
 ASPECTS = (1.0, 4 / 3, 16 / 9, 16 / 9, 2.35, 9 / 16, 3 / 4)  # width / height; 16:9 most often
 FLAT_KINDS = ("screen", "chart")  # recorded, not filmed: no roll, little noise
@@ -139,7 +139,7 @@ def capture(frame: np.ndarray, effects: Capture, noise: np.ndarray | None) -> np
         shot += effects.noise_sigma * noise
     out = np.clip(shot + 0.5, 0, 255).astype(np.uint8)
     if effects.jpeg_quality is not None:
-        ok, encoded = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, effects.jpeg_quality])
+        _, encoded = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, effects.jpeg_quality])
         out = cv2.imdecode(encoded, cv2.IMREAD_COLOR)  # channel order is kept: the bytes are ours
     return out
 
