@@ -5,6 +5,7 @@ Whether segments are *right* is tested with a trained model (test_coverage_local
 from __future__ import annotations
 
 import base64
+import csv
 import io
 
 import httpx
@@ -99,6 +100,25 @@ def test_the_proxy_forwards_coverage_and_refuses_it_for_explanations(proxy, vide
     described = httpx.get(proxy.url + "/openapi.json", timeout=10).json()
     names = [p["name"] for p in described["paths"]["/api/predict"]["post"]["parameters"]]
     assert names == ["coverage", "window_s", "stride_s"]
+
+
+def test_the_client_and_the_scan_ask_for_coverage(torchserve, video_20s, tmp_path, capsys):
+    from client.__main__ import main as client_main
+
+    folder = tmp_path / "videos"
+    folder.mkdir()
+    (folder / "long.mp4").write_bytes(video_20s)
+    assert client_main(["--coverage", "--url", torchserve.inference_url, str(folder / "long.mp4")]) == 0
+    assert "9 windows" in capsys.readouterr().out
+    out = tmp_path / "results.csv"
+    assert (
+        client_main(
+            ["scan", str(folder), "--coverage", "--out", str(out), "--no-progress", "--url", torchserve.inference_url]
+        )
+        == 0
+    )
+    row = next(csv.DictReader(out.open(newline="")))
+    assert (row["coverage"], row["windows"]) == ("full", "9") and float(row["top_segment_end_s"]) > 0
 
 
 def test_a_plain_answer_through_predict_is_unchanged(torchserve, video_20s):

@@ -122,3 +122,21 @@ def test_an_older_scans_csv_is_resumed_and_upgraded_to_the_new_columns(tmp_path)
     records = read_records(path)
     assert [r["file"] for r in records] == ["/videos/old.mp4", "/videos/a.mp4"]
     assert (records[0]["label"], records[0]["verdict"], records[1]["verdict"]) == ("real", "", "out_of_distribution")
+
+
+def test_a_coverage_answer_records_its_flagged_spans_and_most_suspicious_segment():
+    covered = {
+        **ANSWER,
+        "coverage": {
+            "mode": "full",
+            "windows": 29,
+            "flagged": [[10.0, 16.0], [30.0, 34.0]],
+            "most_suspicious": {"start_s": 12.0, "end_s": 16.0, "probability": 0.98},
+        },
+    }
+    row = csv_row(covered)
+    assert (row["coverage"], row["windows"], row["flagged_segments"]) == ("full", 29, "10.0-16.0 30.0-34.0")
+    assert (row["top_segment_start_s"], row["top_segment_end_s"], row["top_segment_probability"]) == (12.0, 16.0, 0.98)
+    plain = csv_row(ANSWER)
+    assert (plain["coverage"], plain["flagged_segments"], plain["top_segment_start_s"]) == ("sampled", "", "")
+    assert csv_row(REFUSAL)["coverage"] == ""
