@@ -20,6 +20,7 @@ from model.frames import sample_clip
 from model.inference import score_clips
 from model.precision import DEFAULT_PRECISION, uses_bf16
 from model.preprocess import preprocess_clip
+from model.verdict import DecisionRule
 from serving.explanations import clip_overlays, explanation
 from serving.gradcam import clip_gradcam
 from serving.heatmaps import thumbnail
@@ -35,9 +36,10 @@ def explain_video(video: Path, checkpoint: Path, out: Path) -> dict:
     score = score_clips(detector, [clip.tensor], bf16=uses_bf16(DEFAULT_PRECISION))[0]  # as served
     cams = clip_gradcam(detector, clip.tensor)
     faces = clip.describe_faces()
-    answer = prediction(sampled, score, float(meta["threshold"]), model_summary("deepfake", meta, config), {}, faces)
+    rule = DecisionRule.from_checkpoint(meta)
+    answer = prediction(sampled, score, rule, model_summary("deepfake", meta, config), {}, faces)
     overlays = clip_overlays(sampled.frames, cams, faces, OVERLAY_SIDE)
-    answer["explanation"] = explanation(sampled, score, cams, faces, overlays)
+    answer["explanation"] = explanation(sampled, answer["frames"]["scores"], cams, faces, overlays)
     out.mkdir(parents=True, exist_ok=True)
     for slot, frame in enumerate(answer["explanation"]["frames"]):  # the PNGs explanation() encoded
         (out / f"frame_{slot:02d}.png").write_bytes(base64.b64decode(frame.pop("heatmap_png")))
@@ -47,11 +49,11 @@ def explain_video(video: Path, checkpoint: Path, out: Path) -> dict:
         thumbnails,
         overlays,
         sampled.timestamps_s,
-        score.frame_probabilities,
+        answer["frames"]["scores"],
         answer["explanation"]["temporal_saliency"],
-        score.probability,
-        float(meta["threshold"]),
-        f"{video.name}: {answer['label']} (P(fake) {score.probability:.3f}), model {meta['version']}",
+        answer["probability"],
+        rule.threshold,
+        f"{video.name}: {answer['verdict']} (P(fake) {answer['probability']:.3f}), model {meta['version']}",
     )
     (out / "explanation.json").write_text(json.dumps(answer, indent=1))
     return answer

@@ -29,7 +29,7 @@ from tqdm import tqdm
 
 from client.keys import INFERENCE_KEY_ENVIRONMENT, inference_headers
 from client.scan_results import ResultsError, ResultsWriter, latest_status, output_format, read_records, rewrite
-from client.verdicts import DEFAULT_URL, add_key_file_option, answer_of, post_video
+from client.verdicts import COVERAGE, DEFAULT_URL, add_key_file_option, answer_of, post_video, torchserve_url
 from model.media_types import VIDEO_SUFFIXES
 
 # Answers that say the server, not the file, is at fault (down, no READY worker, queue full, key or
@@ -61,14 +61,17 @@ class Target:
     check_method: str  # a cheap request that crosses the same path as a prediction
     check_url: str
     check_json: dict | None = None
+    params: dict | None = None  # query parameters of each prediction (coverage=full)
 
 
 def target_of(args: argparse.Namespace) -> Target:
+    params = COVERAGE if args.coverage else None
     if args.proxy_url:
         base = args.proxy_url.rstrip("/")
-        return Target("the proxy", f"{base}/api/predict", "GET", f"{base}/api/model")
-    url = f"{args.url.rstrip('/')}/predictions/{args.model}"
-    return Target("TorchServe", url, "POST", url, {"describe": True})  # the handler answers the model's metadata
+        return Target("the proxy", f"{base}/api/predict", "GET", f"{base}/api/model", params=params)
+    url = torchserve_url(args.url, args.model, args.coverage)
+    # the handler answers the model's metadata to {"describe": true}
+    return Target("TorchServe", url, "POST", url, {"describe": True}, params)
 
 
 def check_server(client: httpx.Client, target: Target, headers: dict[str, str]) -> dict:
@@ -119,7 +122,7 @@ class Unsent:
 
 def send(client: httpx.Client, target: Target, headers: dict[str, str], path: Path) -> dict | Unsent:
     try:
-        answer = post_video(client, target.predict_url, path, headers)
+        answer = post_video(client, target.predict_url, path, headers, target.params)
     except OSError as error:  # the file itself: record it, like a refusal
         answer = {"file": str(path), "status": None, "error": str(error), "code": "unreadable_file"}
     except httpx.TransportError as error:
@@ -183,7 +186,7 @@ class Tally:
             self.unsent.append(outcome)
             self.counts["not sent"] += 1
         elif outcome["status"] == 200:
-            self.counts[outcome.get("label", "?")] += 1
+            self.counts[outcome.get("verdict") or outcome.get("label", "?")] += 1
         else:
             self.refused.append(outcome)
             self.counts["refused"] += 1
@@ -283,6 +286,11 @@ def parse_args(argv: list[str] | None, prog: str = "python -m client scan") -> a
         "--all-files", action="store_true", help="send every file, not only video extensions (the server judges)"
     )
     parser.add_argument("--retry-errors", action="store_true", help="send again the files recorded with an error")
+    parser.add_argument(
+        "--coverage",
+        action="store_true",
+        help="analyse consecutive windows over each whole video (coverage=full); records the most suspicious one",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     return parser.parse_args(argv)
 

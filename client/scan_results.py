@@ -19,15 +19,27 @@ from client.credentials import credentials_text
 CSV_COLUMNS = (
     "file",
     "status",
+    "verdict",
     "label",
     "probability",
     "confidence",
     "threshold",
+    "probability_raw",
+    "in_distribution_ok",
+    "in_distribution_score",
     "frames",
     "duration_s",
     "width",
     "height",
     "model_version",
+    "trained_on",
+    "demo_model",
+    "coverage",
+    "windows",
+    "flagged_segments",
+    "top_segment_start_s",
+    "top_segment_end_s",
+    "top_segment_probability",
     "content_credentials",  # in words (client/credentials.py); the JSONL keeps the whole `provenance`
     "c2pa_present",
     "c2pa_signature_valid",
@@ -54,10 +66,12 @@ def output_format(path: Path) -> str:
 
 def csv_row(record: dict) -> dict:
     """A record (the server's answer plus file/status/scanned_at) flattened to CSV_COLUMNS."""
-    video, frames, model, provenance = (
+    video, frames, model, checked, coverage, provenance = (
         record.get(key) if isinstance(record.get(key), dict) else {}
-        for key in ("video", "frames", "model", "provenance")
+        for key in ("video", "frames", "model", "in_distribution", "coverage", "provenance")
     )
+    top = coverage.get("most_suspicious") if isinstance(coverage.get("most_suspicious"), dict) else {}
+    flagged = coverage.get("flagged") if isinstance(coverage.get("flagged"), list) else []
     refused = record.get("status") != 200
     nested = {
         "frames": frames.get("count"),
@@ -65,6 +79,16 @@ def csv_row(record: dict) -> dict:
         "width": video.get("width"),
         "height": video.get("height"),
         "model_version": model.get("version"),
+        "trained_on": model.get("trained_on"),
+        "demo_model": model.get("demo"),
+        "coverage": coverage.get("mode") or ("sampled" if record.get("status") == 200 else None),
+        "windows": coverage.get("windows"),
+        "flagged_segments": " ".join(f"{start}-{end}" for start, end in flagged) if coverage else None,
+        "top_segment_start_s": top.get("start_s"),
+        "top_segment_end_s": top.get("end_s"),
+        "top_segment_probability": top.get("probability"),
+        "in_distribution_ok": checked.get("ok"),
+        "in_distribution_score": checked.get("score"),
         "content_credentials": credentials_text(provenance) if provenance else None,
         "c2pa_present": provenance.get("present"),
         "c2pa_signature_valid": provenance.get("signature_valid"),
@@ -102,11 +126,21 @@ def read_records(path: Path) -> list[dict]:
     return records
 
 
+def csv_header(text: str) -> tuple[str, ...]:
+    return tuple(next(csv.reader(io.StringIO(text, newline="")), ()))
+
+
+def is_scan_header(columns: tuple[str, ...]) -> bool:
+    """This version's columns, or an older scan's (a subset of them with file and status): those
+    files are upgraded to the current columns before anything is appended."""
+    return columns == CSV_COLUMNS or ({"file", "status"} <= set(columns) and set(columns) <= set(CSV_COLUMNS))
+
+
 def read_csv(path: Path, text: str) -> list[dict]:
     if not text:
         return []
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    if tuple(reader.fieldnames or ()) != CSV_COLUMNS:
+    if not is_scan_header(tuple(reader.fieldnames or ())):
         raise ResultsError(
             f"{path} has the columns {reader.fieldnames}, not a scan's {list(CSV_COLUMNS)}: choose another --out"
         )
@@ -139,6 +173,9 @@ class ResultsWriter:
     def __init__(self, path: Path):
         self.format = output_format(path)
         path.parent.mkdir(parents=True, exist_ok=True)
+        text = complete_text(path)
+        if self.format == "csv" and text and csv_header(text) != CSV_COLUMNS:
+            rewrite(path, read_csv(path, text))  # an older scan's file: same records, today's columns
         complete_bytes = len(complete_text(path).encode("utf-8"))
         self.stream = path.open("a", encoding="utf-8", newline="")
         self.stream.truncate(complete_bytes)  # drop a record cut short by a kill

@@ -2,7 +2,17 @@
 
 # Codes of input refused for what it would cost (SamplingLimits, the JSON frame limit), not for
 # being unreadable: servers answer these as "too large" rather than "bad input".
-LIMIT_CODES = frozenset({"too_many_pixels", "too_many_frames", "too_long", "decode_timeout", "json_too_large"})
+LIMIT_CODES = frozenset(
+    {
+        "too_many_pixels",
+        "too_many_frames",
+        "too_long",
+        "decode_timeout",
+        "json_too_large",
+        "too_many_windows",
+        "coverage_timeout",
+    }
+)
 # Codes of input in a format the detector does not read at all (servers answer "unsupported media").
 UNSUPPORTED_CODES = frozenset({"unsupported_container"})
 

@@ -171,9 +171,12 @@ def square_region(
     return x, y, side, side
 
 
-def locate_face_crops(frames: Sequence[np.ndarray]) -> list[FaceCrop]:
-    """The crop of each frame of one clip (frames in time order)."""
-    tracked = smooth_boxes(follow_main_face(detect_faces(frames)))
+def locate_face_crops(
+    frames: Sequence[np.ndarray], detections: Sequence[Sequence[FaceBox]] | None = None
+) -> list[FaceCrop]:
+    """The crop of each frame of one clip (frames in time order). `detections`: detect_faces(frames),
+    when the caller needs them too (per-face tracks), so MTCNN runs once."""
+    tracked = smooth_boxes(follow_main_face(detect_faces(frames) if detections is None else detections))
     crops = []
     for frame, box in zip(frames, tracked):
         height, width = frame.shape[:2]

@@ -156,6 +156,25 @@ def sample_encoded_images(
     return SampledFrames([decoded[i] for i in indices], indices, timestamps, len(decoded), info)
 
 
+def decode_encoded_images(
+    total: int, load: Callable[[int], bytes], limits: SamplingLimits = SamplingLimits()
+) -> list[np.ndarray]:
+    """All `total` encoded images, in order (coverage mode analyses every frame), within the same
+    pixel budget and decode time as `sample_encoded_images`."""
+    if total <= 0:
+        raise VideoInputError("no frames were given", "no_frames")
+    deadline = DecodeDeadline(limits.max_decode_s)
+    budget = PixelBudget(limits.max_request_pixels)
+    images = []
+    for index in range(total):
+        deadline.check()
+        try:
+            images.append(decode_image(load(index), limits, budget))
+        except VideoInputError as error:
+            raise VideoInputError(f"frame {index}: {error.message}", error.code) from error
+    return images
+
+
 class PixelBudget:
     """Pixels a request may still have decoded; images are charged before their pixels are decoded."""
 
@@ -206,17 +225,29 @@ def sample_clip(data: bytes, count: int, limits: SamplingLimits = SamplingLimits
 def sample_video(source: VideoSource, count: int, limits: SamplingLimits = SamplingLimits()) -> SampledFrames:
     """T frames evenly spread over the video's real duration. Raises VideoInputError."""
     deadline = DecodeDeadline(limits.max_decode_s)
-    with _reader_for(source) as reader:
-        with open_container(reader) as container:
-            stream = _video_stream(container)
-            _check_pixels(stream.codec_context.width, stream.codec_context.height, limits)
-            timeline = _read_timeline(container, stream, limits, deadline)
-        with open_container(reader) as container:
-            stream = _video_stream(container)
-            stream.thread_type = "AUTO"  # frame + slice threads: ~1.7x faster on long-GOP H.264
-            wanted = [timeline.pts[i] for i in _choose_from_timeline(timeline, count)]
-            decoded = _decode_wanted_frames(container, stream, wanted, timeline.keyframe_pts, limits, deadline)
+    timeline = read_video_timeline(source, limits, deadline)
+    wanted = [timeline.pts[i] for i in choose_from_timeline(timeline, count)]
+    decoded = list(iter_wanted_frames(source, timeline, wanted, limits, deadline))
     return _assemble(decoded, wanted, timeline)
+
+
+def read_video_timeline(source: VideoSource, limits: SamplingLimits, deadline: DecodeDeadline) -> Timeline:
+    """The first pass: packet headers only (no decoding), checked against the limits."""
+    with _reader_for(source) as reader, open_container(reader) as container:
+        stream = _video_stream(container)
+        _check_pixels(stream.codec_context.width, stream.codec_context.height, limits)
+        return _read_timeline(container, stream, limits, deadline)
+
+
+def iter_wanted_frames(
+    source: VideoSource, timeline: Timeline, wanted: list[int], limits: SamplingLimits, deadline: DecodeDeadline
+) -> Iterator[tuple[int, np.ndarray]]:
+    """The second pass, one frame at a time: (pts, RGB) per wanted pts (sorted; repeats allowed), in
+    order; fewer at a damaged tail. Only the frame being handed over is held (bounded memory)."""
+    with _reader_for(source) as reader, open_container(reader) as container:
+        stream = _video_stream(container)
+        stream.thread_type = "AUTO"  # frame + slice threads: ~1.7x faster on long-GOP H.264
+        yield from _decode_wanted_frames(container, stream, wanted, timeline.keyframe_pts, limits, deadline)
 
 
 class DecodeDeadline:
@@ -226,6 +257,10 @@ class DecodeDeadline:
         self.budget_s = budget_s
         self.ends_at = time.monotonic() + budget_s
 
+    def extend(self, seconds: float) -> None:
+        """Time spent on other work between decodes (the network, in coverage mode) is not decoding."""
+        self.ends_at += seconds
+
     def check(self) -> None:
         if time.monotonic() > self.ends_at:
             raise VideoInputError(
@@ -234,7 +269,9 @@ class DecodeDeadline:
 
 
 @dataclass
-class _Timeline:
+class Timeline:
+    """What the packet headers say: every frame's pts and the keyframes (read_video_timeline)."""
+
     pts: list[int]  # presentation timestamps of every frame, sorted, unique
     keyframe_pts: list[int]
     time_base: float
@@ -265,7 +302,7 @@ def _check_pixels(width: int, height: int, limits: SamplingLimits) -> None:
         )
 
 
-def _read_timeline(container, stream, limits: SamplingLimits, deadline: DecodeDeadline) -> _Timeline:
+def _read_timeline(container, stream, limits: SamplingLimits, deadline: DecodeDeadline) -> Timeline:
     """Packet headers only (no decoding): the true frame timeline and keyframe positions."""
     time_base = float(stream.time_base) if stream.time_base else 0.0
     if container.duration and container.duration / 1e6 > limits.max_duration_s:
@@ -294,10 +331,10 @@ def _read_timeline(container, stream, limits: SamplingLimits, deadline: DecodeDe
     fps = float(stream.average_rate) if stream.average_rate else None
     if not fps and span_s > 0:
         fps = (len(pts) - 1) / span_s
-    return _Timeline(pts, sorted(keyframes) or [pts[0]], time_base, fps)
+    return Timeline(pts, sorted(keyframes) or [pts[0]], time_base, fps)
 
 
-def _choose_from_timeline(timeline: _Timeline, count: int) -> list[int]:
+def choose_from_timeline(timeline: Timeline, count: int) -> list[int]:
     keyframe_indices = [bisect.bisect_left(timeline.pts, k) for k in timeline.keyframe_pts]
     frame_duration = 1.0 / timeline.fps / timeline.time_base if timeline.fps and timeline.time_base else None
     return choose_frame_indices(timeline.pts, count, keyframe_indices, frame_duration)
@@ -316,15 +353,15 @@ def _decoded_frames(container, stream) -> Iterator:
 
 def _decode_wanted_frames(
     container, stream, wanted: list[int], keyframes: list[int], limits: SamplingLimits, deadline: DecodeDeadline
-) -> list[tuple[int, np.ndarray]]:
-    """Walk forward through the wanted pts; seek only past a keyframe. Returns (pts, RGB) per wanted slot."""
-    taken: list[tuple[int, np.ndarray]] = []
+) -> Iterator[tuple[int, np.ndarray]]:
+    """Walk forward through the wanted pts; seek only past a keyframe. Yields (pts, RGB) per wanted slot."""
+    last: tuple[int, np.ndarray] | None = None
     frames = _decoded_frames(container, stream)
     position = min(wanted[0], keyframes[0])  # where decoding stands now
     try:
         for target in wanted:
-            if taken and taken[-1][0] >= target:
-                taken.append(taken[-1])  # repeated slot (short video) or a frame already past the target
+            if last is not None and last[0] >= target:
+                yield last  # repeated slot (short video) or a frame already past the target
                 continue
             keyframe = keyframes[max(0, bisect.bisect_right(keyframes, target) - 1)]
             if keyframe > position:
@@ -335,13 +372,13 @@ def _decode_wanted_frames(
                 break
             _check_pixels(frame.width, frame.height, limits)  # the size may change mid-stream (a new SPS)
             position = frame.pts
-            taken.append((frame.pts, frame.to_ndarray(format="rgb24")))
+            last = (frame.pts, frame.to_ndarray(format="rgb24"))
+            yield last
     except DAMAGED_STREAM_ERRORS as error:
-        if not taken:
+        if last is None:
             raise VideoInputError(f"the video's frames cannot be decoded: {error}", "undecodable") from error
-    if not taken:
+    if last is None:
         raise VideoInputError("no frame of the video could be decoded", "no_frames")
-    return taken
 
 
 def _first_frame_at_or_after(frames: Iterator, target: int, deadline: DecodeDeadline):
@@ -352,22 +389,39 @@ def _first_frame_at_or_after(frames: Iterator, target: int, deadline: DecodeDead
     return None
 
 
-def _assemble(decoded: list[tuple[int, np.ndarray]], wanted: list[int], timeline: _Timeline) -> SampledFrames:
+def _assemble(decoded: list[tuple[int, np.ndarray]], wanted: list[int], timeline: Timeline) -> SampledFrames:
     """T frames even if the tail could not be decoded (the last good frame repeats)."""
     while len(decoded) < len(wanted):
         decoded.append(decoded[-1])
-    start = timeline.pts[0]
     stamps = [pts if pts is not None else wanted[i] for i, (pts, _) in enumerate(decoded)]
-    indices = [min(bisect.bisect_left(timeline.pts, stamp), len(timeline.pts) - 1) for stamp in stamps]
+    indices = [frame_index(timeline, stamp) for stamp in stamps]
     height, width = decoded[0][1].shape[:2]
+    info = video_info(timeline, width, height)
+    timestamps = [seconds_of(timeline, stamp) for stamp in stamps]
+    return SampledFrames([frame for _, frame in decoded], indices, timestamps, len(set(indices)), info)
+
+
+def frame_index(timeline: Timeline, pts: int) -> int:
+    """The frame number (presentation order) of a decoded frame's pts."""
+    return min(bisect.bisect_left(timeline.pts, pts), len(timeline.pts) - 1)
+
+
+def seconds_of(timeline: Timeline, pts: int) -> float:
+    """Seconds from the first frame."""
+    return (pts - timeline.pts[0]) * timeline.time_base
+
+
+def timeline_duration_s(timeline: Timeline) -> float:
+    """First frame to the end of the last one."""
     frame_s = 1.0 / timeline.fps if timeline.fps else 0.0
-    duration = (timeline.pts[-1] - start) * timeline.time_base + frame_s
-    info = VideoInfo(
+    return (timeline.pts[-1] - timeline.pts[0]) * timeline.time_base + frame_s
+
+
+def video_info(timeline: Timeline, width: int, height: int) -> VideoInfo:
+    return VideoInfo(
         width=width,
         height=height,
         fps=round(timeline.fps, 4) if timeline.fps else None,
-        duration_s=round(duration, 4),
+        duration_s=round(timeline_duration_s(timeline), 4),
         frames_total=len(timeline.pts),
     )
-    timestamps = [(stamp - start) * timeline.time_base for stamp in stamps]
-    return SampledFrames([frame for _, frame in decoded], indices, timestamps, len(set(indices)), info)

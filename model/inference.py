@@ -6,6 +6,11 @@ The frames of every clip go through the backbone together (in bounded chunks), t
 pooled and classified on its own frames. bf16 autocast (where model.precision.uses_bf16 says)
 covers the backbone only; the temporal encoder and head run in fp32. Measured P(fake) drift of
 bf16 against fp32 is under 0.001 on the shared videos (bench/README.md).
+
+The two halves are public for the coverage mode (model/coverage.py), which embeds a long video's
+frames chunk by chunk as they are decoded and then classifies overlapping windows of them:
+`embed_frames` (backbone) and `classify_features` (temporal encoder + head). `score_clips` is
+exactly the one after the other.
 """
 
 from __future__ import annotations
@@ -25,11 +30,55 @@ DEFAULT_CHUNK_FRAMES = 64  # frames per backbone forward: bounds memory whatever
 
 @dataclass(frozen=True)
 class ClipScore:
+    """What the one forward gives about a clip. The scoring functions below fill every field; the
+    defaults only let hand-made scores (tests) leave out what they do not need."""
+
     probability: float  # P(fake) of the pooled clip (the sigmoid, before calibration)
     frame_probabilities: list[float]  # the head applied to each frame alone
     logit: float | None = None  # the clip logit: what model.verdict calibrates and decides on
     clip_feature: np.ndarray | None = None  # (D,) float32 pooled clip feature: the in-distribution check's input
     texture: float | None = None  # model.in_distribution.texture_of the clip's input: the flat-input gate's
+    frame_logits: list[float] | None = None  # each frame's logit (answers calibrate them like the clip's)
+
+
+def embed_frames(
+    detector: DeepfakeDetector,
+    frames: torch.Tensor,
+    chunk_frames: int = DEFAULT_CHUNK_FRAMES,
+    device: torch.device | str = "cpu",
+    bf16: bool = False,
+) -> torch.Tensor:
+    """(N, 3, S, S) normalised frames -> (N, D) float32 backbone features, `chunk_frames` per forward."""
+    frames = frames.to(device).contiguous(memory_format=torch.channels_last)
+    autocast = torch.autocast(torch.device(device).type, dtype=torch.bfloat16, enabled=bf16)
+    with torch.inference_mode(), autocast:  # the backbone only: the head stays fp32
+        return torch.cat([detector.embed_frames(chunk) for chunk in frames.split(chunk_frames)]).float()
+
+
+def classify_features(
+    detector: DeepfakeDetector, features: torch.Tensor, textures: list[float] | None = None
+) -> list[ClipScore]:
+    """(B, T, D) per-frame features of B clips -> one ClipScore per clip (temporal encoder + head, fp32).
+    `textures`: each clip's input texture (model.in_distribution.texture_of), carried along."""
+    with torch.inference_mode():
+        output = detector.classify(features.float())
+    clip_logits = output.clip_logits.float()
+    frame_logits = output.frame_logits.float()
+    clip_probabilities = probabilities(clip_logits).tolist()
+    frame_probabilities = probabilities(frame_logits).tolist()
+    clip_features = output.clip_features.float().cpu().numpy()
+    textures = textures if textures is not None else [None] * len(clip_features)
+    return [
+        ClipScore(p, frames_p, logit, feature, texture, logits)
+        for p, frames_p, logit, feature, texture, logits in zip(
+            clip_probabilities,
+            frame_probabilities,
+            clip_logits.tolist(),
+            clip_features,
+            textures,
+            frame_logits.tolist(),
+        )
+    ]
 
 
 def score_clips(
@@ -43,22 +92,8 @@ def score_clips(
     if not clips:
         return []
     textures = [texture_of(clip) for clip in clips]
-    frames = torch.cat(clips).to(device).contiguous(memory_format=torch.channels_last)
-    autocast = torch.autocast(torch.device(device).type, dtype=torch.bfloat16, enabled=bf16)
-    with torch.inference_mode():
-        with autocast:  # the backbone only: the head stays fp32, so probabilities keep their digits
-            features = torch.cat([detector.embed_frames(chunk) for chunk in frames.split(chunk_frames)])
-        output = detector.classify(features.float().view(len(clips), clips[0].shape[0], -1))
-    clip_probabilities = probabilities(output.clip_logits).tolist()
-    frame_probabilities = probabilities(output.frame_logits).tolist()
-    logits = output.clip_logits.float().tolist()
-    clip_features = output.clip_features.float().cpu().numpy()
-    return [
-        ClipScore(p, frames_p, logit, feature, texture)
-        for p, frames_p, logit, feature, texture in zip(
-            clip_probabilities, frame_probabilities, logits, clip_features, textures
-        )
-    ]
+    features = embed_frames(detector, torch.cat(clips), chunk_frames, device, bf16)
+    return classify_features(detector, features.view(len(clips), clips[0].shape[0], -1), textures)
 
 
 def score_pixel_clips(

@@ -56,20 +56,21 @@ class PreprocessedClip:
         return None if self.faces is None else [face.to_dict() for face in self.faces]
 
 
-def crop_and_resize(frames: Sequence[np.ndarray], config: ModelConfig) -> ClipPixels:
+def crop_and_resize(frames: Sequence[np.ndarray], config: ModelConfig, detections=None) -> ClipPixels:
     """RGB uint8 frames of one clip, in time order -> (face crop) + resize: preprocess_clip's first
-    half, what training caches."""
+    half, what training caches. `detections`: model.faces.detect_faces(frames) when the caller has
+    them already (per-face tracks), so MTCNN runs once."""
     if len(frames) == 0:
         raise ValueError("no frames to preprocess")
     if not config.face_crop:
         return ClipPixels(resize_frames(frames, config.image_size), None)
-    faces = locate_face_crops(frames)
+    faces = locate_face_crops(frames, detections)
     crops = [crop_frame(frame, face) for frame, face in zip(frames, faces)]
     return ClipPixels(resize_frames(crops, config.image_size), faces)
 
 
-def preprocess_clip(frames: Sequence[np.ndarray], config: ModelConfig) -> PreprocessedClip:
+def preprocess_clip(frames: Sequence[np.ndarray], config: ModelConfig, detections=None) -> PreprocessedClip:
     """RGB uint8 frames -> the (T, 3, S, S) tensor the network takes, and the face crops used:
     crop_and_resize, then normalize_clip."""
-    pixels = crop_and_resize(frames, config)
+    pixels = crop_and_resize(frames, config, detections)
     return PreprocessedClip(normalize_clip(pixels.pixels, config.mean, config.std), pixels.faces)

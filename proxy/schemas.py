@@ -1,4 +1,5 @@
-"""Response shapes the proxy itself builds (prediction bodies are TorchServe's, passed through)."""
+"""Response shapes: those the proxy builds, and the prediction TorchServe's handler answers (passed
+through unchanged; declared here so /openapi.json documents it)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ RETRY_AFTER = {
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: error(
         "bad input (codes from the handler: empty_input, undecodable, no_video_stream, no_frames, "
-        "undecodable_image, malformed_json, bad_json, bad_frame, missing_field, non_finite; from the proxy: "
+        "undecodable_image, malformed_json, bad_json, bad_frame, missing_field, non_finite, bad_coverage, "
+        "coverage_not_explainable; from the proxy: "
         "empty_body, bad_content_length, ambiguous_framing, bad_multipart, bad_body, upload_incomplete, "
         "host_not_allowed)"
     ),
@@ -34,7 +36,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     ),
     413: error(
         "over a limit: payload_too_large (--max-upload-mb), too_many_pixels (3840x2160 per frame, 16 full-HD frames "
-        "of JSON images in all), too_long (3 h), too_many_frames, json_too_large, decode_timeout"
+        "of JSON images in all), too_long (3 h), too_many_frames, json_too_large, decode_timeout, "
+        "too_many_windows, coverage_timeout"
     ),
     415: error(
         "unsupported_media_type (Content-Type) or unsupported_container (a file format the server does not read)"
@@ -54,22 +57,7 @@ class FramesSummary(BaseModel):
     unique: int = Field(description="distinct frames among them (fewer for very short videos)")
     indices: list[int]
     timestamps_s: list[float]
-    scores: list[float] = Field(description="P(fake) of each frame alone")
-
-
-class Prediction(BaseModel):
-    """The handler's answer, passed through (fields beyond these are kept)."""
-
-    model_config = ConfigDict(extra="allow", protected_namespaces=())
-    label: Literal["real", "fake"]
-    probability: float = Field(ge=0, le=1, description="P(fake) of the clip")
-    confidence: float = Field(ge=0, le=1, description="probability of the returned label")
-    threshold: float
-    frames: FramesSummary
-    video: dict[str, Any] = Field(description="width, height, fps, duration_s, frames_total")
-    model: dict[str, Any] = Field(description="name, version, arch")
-    timing_ms: dict[str, float]
-    batch_size: int | None = None
+    scores: list[float] = Field(description="calibrated P(fake) of each frame alone")
 
 
 class HealthChecks(BaseModel):
@@ -113,6 +101,45 @@ class Serving(BaseModel):
     workers: list[Worker] = []
 
 
+Verdict = Literal["real", "fake", "uncertain", "out_of_distribution"]
+
+
+class InDistribution(BaseModel):
+    available: bool = Field(description="false for checkpoints without the check (then score, threshold, ok are null)")
+    score: float | None = Field(None, description="unfamiliarity of the pooled clip feature; larger is less familiar")
+    threshold: float | None = Field(None, description="scores above it are unfamiliar")
+    ok: bool | None = Field(None, description="the clip is like the training clips (score <= threshold)")
+
+
+class ModelSummary(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    name: str
+    version: str
+    arch: str
+    trained_on: str | None = Field(None, description='what the model learned from, e.g. "synthetic demo data"')
+    demo: bool | None = Field(
+        None, description="a demo model trained on synthetic clips: not evidence about real videos"
+    )
+
+
+class Prediction(BaseModel):
+    """The handler's answer for one video, passed through unchanged (fields may grow)."""
+
+    model_config = ConfigDict(extra="allow", protected_namespaces=())
+    verdict: Verdict = Field(description="what to act on; out_of_distribution wins over real/fake")
+    label: Literal["real", "fake"] = Field(description="the threshold alone (kept for compatibility)")
+    probability: float = Field(description="calibrated P(fake)")
+    probability_raw: float | None = Field(None, description="P(fake) before calibration (sigmoid of the logit)")
+    confidence: float = Field(description="probability of the returned label")
+    threshold: float = Field(description="the stored operating threshold, on the calibrated scale")
+    in_distribution: InDistribution
+    frames: FramesSummary
+    video: dict[str, Any] = Field(description="width, height, fps, duration_s, frames_total")
+    model: ModelSummary
+    timing_ms: dict[str, float]
+    batch_size: int | None = None
+
+
 class ModelInfo(BaseModel):
     """The checkpoint's metadata as the handler describes it, plus TorchServe's serving settings.
 
@@ -122,12 +149,23 @@ class ModelInfo(BaseModel):
     name: str
     version: str | None = None
     arch: str | None = None
+    trained_on: str | None = Field(None, description='what the model learned from, e.g. "synthetic demo data"')
+    demo: bool | None = Field(None, description="a demo model trained on synthetic clips")
     num_frames: int | None = Field(None, description="frames sampled per video")
     image_size: int | None = Field(None, description="input side in pixels (square)")
-    threshold: float | None = Field(None, description="P(fake) at or above which the label is 'fake'")
+    threshold: float | None = Field(None, description="calibrated P(fake) at or above which the label is 'fake'")
     classes: list[str] | None = None
     metrics: dict[str, Any] = Field(default_factory=dict, description="validation figures saved with the checkpoint")
     created: str | None = None
+    operating_point: dict[str, Any] | None = Field(
+        None,
+        description="threshold, uncertain_band, target_fpr, held-out tpr/fpr/precision/coverage; available: false "
+        "for checkpoints without one (then the threshold with a fixed +-0.1 band)",
+    )
+    calibration: dict[str, Any] | None = Field(None, description="method, temperature, ECE before/after, fitted_on")
+    in_distribution: dict[str, Any] | None = Field(
+        None, description="method, threshold, coverage of held-out clips, fitted_on; available: false without it"
+    )
     serving: Serving
 
 

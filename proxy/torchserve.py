@@ -93,10 +93,14 @@ class TorchServe:
         """The handler's metadata answer to the JSON body {"describe": true} (agreed with the serving engineer)."""
         return await self.call("inference", "POST", f"/predictions/{self.settings.model_name}", json={"describe": True})
 
-    async def infer(self, kind: str, body: AsyncIterable[bytes], headers: dict[str, str]) -> httpx.Response:
-        """kind is 'predictions' or 'explanations'; body is streamed, never buffered here."""
+    async def infer(
+        self, kind: str, body: AsyncIterable[bytes], headers: dict[str, str], query: dict[str, str] | None = None
+    ) -> httpx.Response:
+        """kind is 'predictions' or 'explanations'; body is streamed, never buffered here. `query`: handler
+        options (coverage): they go to /models/<name>/invoke, the route whose query string reaches the handler."""
+        path = f"/models/{self.settings.model_name}/invoke" if query else f"/{kind}/{self.settings.model_name}"
         return await self.call(
-            "inference", "POST", f"/{kind}/{self.settings.model_name}", content=body, headers=headers, via=self.uploads
+            "inference", "POST", path, content=body, headers=headers, params=query or None, via=self.uploads
         )
 
     async def call(

@@ -1,19 +1,23 @@
 """One batch as it moves through preprocess -> inference -> postprocess, and what it measured.
 
-Each request of the batch is one of four kinds, each holding only what it has: `Refused`
+Each request of the batch is one of six kinds, each holding only what it has: `Refused`
 (unusable input, with the error), `Describe` (a {"describe": true} body), `Clip` (frames ready
-for the network, after preprocess) and `Scored` (a Clip after inference, with its Grad-CAM when
-it came on the explanations route). The batch carries its metrics and its forward time, shared
-by its answers. (Its own module: TorchServe wants exactly one class in the handler entry file.)
+for the network, after preprocess), `Scored` (a Clip after inference, with its Grad-CAM when
+it came on the explanations route), `Coverage` (a coverage=full request: decoded in the
+inference step, window by window, with the network) and `Covered` (its result). The batch
+carries its metrics and its forward time, shared by its answers. (Its own module: TorchServe
+wants exactly one class in the handler entry file.)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 
+from model.coverage import CoveragePlan, CoverageResult
 from model.errors import VideoInputError
+from model.face_tracks import TrackClip
 from model.frames import SampledFrames
 from model.inference import ClipScore
 from serving.metrics import ServingMetrics
@@ -38,6 +42,8 @@ class Clip:
     decode_s: float
     provenance: dict  # the upload's Content Credentials (serving/provenance.py)
     provenance_s: float
+    tracks: list[TrackClip] | None = None  # face-crop models: every counted face track, scored on its own
+    face_counts: list[int] | None = None  # faces found per sampled frame
 
 
 @dataclass(frozen=True)
@@ -51,9 +57,23 @@ class Scored:
     clip: Clip
     score: ClipScore
     cams: Cams | None  # only for requests on the explanations route
+    track_scores: list[ClipScore] = field(default_factory=list)  # one per clip.tracks
 
 
-Request = Refused | Describe | Clip | Scored
+@dataclass(frozen=True)
+class Coverage:
+    payload: object  # serving.inputs.VideoPayload | FramesPayload, decoded in the inference step
+    plan: CoveragePlan
+
+
+@dataclass(frozen=True)
+class Covered:
+    result: CoverageResult
+    provenance: dict
+    provenance_s: float
+
+
+Request = Refused | Describe | Clip | Scored | Coverage | Covered
 
 
 @dataclass
@@ -64,6 +84,9 @@ class Batch:
 
     def clips(self) -> list[Clip]:
         return [request for request in self.requests if isinstance(request, Clip)]
+
+    def coverage_requests(self) -> list[Coverage]:
+        return [request for request in self.requests if isinstance(request, Coverage)]
 
     def scored_count(self) -> int:
         return sum(isinstance(request, Scored) for request in self.requests)

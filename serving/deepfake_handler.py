@@ -17,12 +17,19 @@ from ts.torch_handler.base_handler import BaseHandler
 
 from model.checkpoint import build_from_checkpoint, read_checkpoint
 from model.errors import VideoInputError
+from model.face_tracks import TrackClip, link_tracks, track_clips
+from model.faces import detect_faces
 from model.inference import score_clips
 from model.precision import uses_bf16
-from model.preprocess import preprocess_clip
-from serving.batch import Batch, Cams, Clip, Describe, Refused, Request, Scored
+from model.preprocess import normalize_clip, preprocess_clip
+from model.segments import genuine_scores_of
+from model.verdict import DecisionRule
+from serving import coverage
+from serving.batch import Batch, Cams, Clip, Coverage, Covered, Describe, Refused, Request, Scored
 from serving.core_share import CoreShare, sibling_marks_prefix
+from serving.coverage_options import CoverageOptions, read_coverage_options
 from serving.explanations import explanation
+from serving.face_answers import face_answers
 from serving.gradcam import clip_gradcam
 from serving.inputs import DescribePayload, VideoPayload, parse_request, sample_payload
 from serving.metrics import ServingMetrics
@@ -71,7 +78,9 @@ class DeepfakeHandler(BaseHandler):
         self.model = self.model.to(self.device, memory_format=torch.channels_last).eval()
         self.bf16 = uses_bf16(self.settings.precision, self.device)
         self.checkpoint_meta = {key: value for key, value in checkpoint.items() if key != "state_dict"}
-        self.threshold = float(checkpoint["threshold"])
+        # calibration, operating point and in-distribution check; older checkpoints: threshold only
+        self.rule = DecisionRule.from_checkpoint(self.checkpoint_meta)
+        self.genuine_scores = genuine_scores_of(self.checkpoint_meta)  # coverage: the window-count adjustment
         self.model_info = model_summary(context.model_name, self.checkpoint_meta, self.config)
         self.provenance = ProvenanceReader(self.settings.provenance)
         self.provenance.start()
@@ -109,10 +118,13 @@ class DeepfakeHandler(BaseHandler):
         return Batch([self._request(index, fields, metrics) for index, fields in enumerate(data)], metrics)
 
     def _request(self, index: int, fields: dict, metrics: ServingMetrics) -> Request:
+        request = None
         try:
-            return self._read_request(index, fields, metrics)
+            request = self._read_request(index, fields, metrics)
+            return request
         finally:
-            release_uploads(fields)  # decoded and read for provenance: the upload's bytes can go
+            if not isinstance(request, Coverage):  # a coverage request decodes its upload in the inference step
+                release_uploads(fields)  # decoded and read for provenance: the upload's bytes can go
 
     def _read_request(self, index: int, fields: dict, metrics: ServingMetrics) -> Request:
         started = time.perf_counter()
@@ -123,8 +135,13 @@ class DeepfakeHandler(BaseHandler):
             payload = parse_request(fields, content_types, self.settings.json)
             if isinstance(payload, DescribePayload):
                 return Describe()
+            explain = self.context.get_request_header(index, "explain") == "True"
+            options = read_coverage_options(fields)
+            if options.full:
+                return self._coverage(payload, options, explain)
             sampled = sample_payload(payload, self.config.num_frames, self.settings.limits)
-            prepared = preprocess_clip(sampled.frames, self.config)
+            detections = detect_faces(sampled.frames) if self.config.face_crop else None  # once, for both uses
+            prepared = preprocess_clip(sampled.frames, self.config, detections)
         except VideoInputError as error:
             metrics.rejected(error.code)
             return Refused(error)
@@ -132,11 +149,30 @@ class DeepfakeHandler(BaseHandler):
             logger.warning("request %d: unreadable input", index, exc_info=True)
             metrics.rejected("undecodable")
             return Refused(VideoInputError("the input could not be read as a video or images", "undecodable"))
+        tracks = None if detections is None else track_clips(sampled.frames, link_tracks(detections), self.config)
         decode_s = time.perf_counter() - started
         metrics.decoded(decode_s, len(sampled.frames), sampled.video.duration_s)
-        explain = self.context.get_request_header(index, "explain") == "True"
         credentials, provenance_s = self._read_provenance(payload)
-        return Clip(sampled, prepared.tensor, prepared.describe_faces(), explain, decode_s, credentials, provenance_s)
+        face_counts = None if detections is None else [len(found) for found in detections]
+        return Clip(
+            sampled,
+            prepared.tensor,
+            prepared.describe_faces(),
+            explain,
+            decode_s,
+            credentials,
+            provenance_s,
+            tracks,
+            face_counts,
+        )
+
+    def _coverage(self, payload, options: CoverageOptions, explain: bool) -> Coverage:
+        """Coverage requests decode in the inference step: frames go to the network as they are decoded."""
+        if explain:
+            raise VideoInputError(
+                "coverage=full is for predictions: explanations cover the sampled frames", "coverage_not_explainable"
+            )
+        return Coverage(payload, options.plan(self.settings.coverage))
 
     def _read_provenance(self, payload) -> tuple[dict, float]:
         """Content Credentials of an uploaded file and the seconds it took; never fails the prediction."""
@@ -154,16 +190,53 @@ class DeepfakeHandler(BaseHandler):
         if self.core_share is not None:
             torch.set_num_threads(self.core_share.threads_now())
         clips = batch.clips()
+        tracks = [track for clip in clips for track in clip.tracks or []]
+        tensors = [clip.tensor for clip in clips] + [self._track_tensor(track) for track in tracks]
         started = time.perf_counter()
-        scores = score_clips(
-            self.model, [clip.tensor for clip in clips], self.settings.chunk_frames, self.device, self.bf16
-        )
+        scores = score_clips(self.model, tensors, self.settings.chunk_frames, self.device, self.bf16)
         batch.inference_s = time.perf_counter() - started
         if clips:
             batch.metrics.inferred(batch.inference_s)
-        scored = iter(Scored(clip, score, self._cams(clip)) for clip, score in zip(clips, scores))
-        batch.requests = [next(scored) if isinstance(request, Clip) else request for request in batch.requests]
+        track_scores = iter(scores[len(clips) :])
+        scored = iter(
+            Scored(clip, score, self._cams(clip), [next(track_scores) for _ in clip.tracks or []])
+            for clip, score in zip(clips, scores)
+        )
+        batch.requests = [self._after_inference(request, scored, batch) for request in batch.requests]
         return batch
+
+    def _after_inference(self, request: Request, scored, batch: Batch) -> Request:
+        if isinstance(request, Clip):
+            return next(scored)
+        if isinstance(request, Coverage):
+            return self._cover(request, batch)
+        return request
+
+    def _track_tensor(self, track: TrackClip) -> torch.Tensor:
+        return normalize_clip(track.pixels, self.config.mean, self.config.std)
+
+    def _cover(self, request: Coverage, batch: Batch) -> Covered | Refused:
+        """The whole coverage analysis of one request; its errors are its own answer, as in preprocess."""
+        try:
+            result = coverage.analyse_payload(
+                request.payload,
+                self.model,
+                self.config,
+                request.plan,
+                self.settings.limits,
+                chunk_frames=self.settings.chunk_frames,
+                device=self.device,
+                bf16=self.bf16,
+            )
+        except VideoInputError as error:
+            batch.metrics.rejected(error.code)
+            return Refused(error)
+        except Exception as error:  # as in _request: untrusted bytes, whatever PyAV raised
+            logger.warning("coverage request: unreadable input", exc_info=True)
+            batch.metrics.rejected("undecodable")
+            return Refused(VideoInputError(f"the input could not be read: {error}", "undecodable"))
+        batch.metrics.decoded(result.decode_s, len(result.frame_indices), result.video.duration_s)
+        return Covered(result, *self._read_provenance(request.payload))
 
     def _cams(self, clip: Clip) -> Cams | None:
         if not clip.explain:
@@ -196,8 +269,8 @@ class DeepfakeHandler(BaseHandler):
             return answer
         if isinstance(request, Describe):
             return self.describe_handle()
-        answer = self._prediction(request, batch)
-        batch.metrics.predicted(answer["label"])
+        answer = self._covered(request) if isinstance(request, Covered) else self._prediction(request, batch)
+        batch.metrics.predicted(answer["label"], answer["verdict"])
         return answer
 
     def _prediction(self, scored: Scored, batch: Batch) -> dict:
@@ -209,11 +282,30 @@ class DeepfakeHandler(BaseHandler):
         }
         if cams is not None:
             timing_ms["explain"] = cams.seconds * 1000
-        answer = prediction(clip.sampled, scored.score, self.threshold, self.model_info, timing_ms, clip.faces)
+        faces, decision, track = face_answers(clip.sampled, clip.tracks or [], scored.track_scores, self.rule)
+        answer = prediction(clip.sampled, scored.score, self.rule, self.model_info, timing_ms, clip.faces, decision)
         answer["batch_size"] = batch.scored_count()
         answer["provenance"] = clip.provenance
+        if clip.tracks is not None:
+            answer["faces"] = faces
+            answer["frames"]["face_count"] = clip.face_counts
+            answer["decided_by"] = {"track": track} if track is not None else {"track": None, "clip": "main face"}
         if cams is not None:
-            answer["explanation"] = explanation(clip.sampled, scored.score, cams.maps, clip.faces)
+            answer["explanation"] = explanation(clip.sampled, answer["frames"]["scores"], cams.maps, clip.faces)
+        return answer
+
+    def _covered(self, covered: Covered) -> dict:
+        result = covered.result
+        decided = coverage.decide(result, self.rule, self.genuine_scores)
+        timing_ms = {
+            "decode": result.decode_s * 1000,
+            "preprocess": result.preprocess_s * 1000,
+            "inference": result.network_s * 1000,
+            "provenance": covered.provenance_s * 1000,
+        }
+        answer = coverage.coverage_prediction(result, decided, self.rule, self.model_info, timing_ms)
+        answer["batch_size"] = 1  # its windows went through the network on their own
+        answer["provenance"] = covered.provenance
         return answer
 
     def explain_handle(self, data_preprocess, raw_data):
@@ -221,4 +313,4 @@ class DeepfakeHandler(BaseHandler):
 
     def describe_handle(self):
         """`GET /models/deepfake?customized=true` (management) and JSON {"describe": true}."""
-        return {"model": model_description(self.context.model_name, self.checkpoint_meta, self.config)}
+        return {"model": model_description(self.context.model_name, self.checkpoint_meta, self.config, self.rule)}

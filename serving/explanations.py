@@ -9,7 +9,6 @@ import numpy as np
 import torch
 
 from model.frames import SampledFrames
-from model.inference import ClipScore
 from serving.gradcam import LAYER_NAME, most_decisive, temporal_saliency
 from serving.heatmaps import OVERLAY_MAX_SIDE, heatmap_overlay, png_bytes
 
@@ -33,12 +32,13 @@ def clip_overlays(
 
 def explanation(
     sampled: SampledFrames,
-    score: ClipScore,
+    frame_scores: list[float],
     cams: torch.Tensor,
     faces: list[dict] | None = None,
     overlays: list[np.ndarray] | None = None,
 ) -> dict:
-    """`faces`: per frame, for face-crop models, the crop each CAM belongs to (`box`, frame pixels).
+    """`frame_scores`: each frame's P(fake) as the answer's `frames.scores` give it.
+    `faces`: per frame, for face-crop models, the crop each CAM belongs to (`box`, frame pixels).
     `overlays`: the pictures, when the caller made them at another size (clip_overlays)."""
     grids = cams.numpy()
     cam_max = float(grids.max())
@@ -50,7 +50,7 @@ def explanation(
             "position": slot,
             "index": sampled.indices[slot],
             "timestamp_s": round(sampled.timestamps_s[slot], 4),
-            "score": round(score.frame_probabilities[slot], 6),
+            "score": frame_scores[slot],
             "saliency": round(shares[slot], 6),
             "cam": [[round(float(v), CAM_DECIMALS) for v in row] for row in grids[slot]],
             "cam_region": regions[slot],

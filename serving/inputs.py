@@ -19,9 +19,12 @@ import math
 from dataclasses import dataclass
 
 from model.errors import VideoInputError
-from model.frames import SampledFrames, SamplingLimits, sample_clip, sample_encoded_images
+from model.frames import SampledFrames, SamplingLimits, decode_encoded_images, sample_clip, sample_encoded_images
+from serving.coverage_options import OPTION_FIELDS
 
 PAYLOAD_FIELDS = ("data", "file", "body")
+# Query parameters arrive as fields too (on TorchServe's /models/<name>/invoke and /invocations routes)
+QUERY_FIELDS = (*OPTION_FIELDS, "model_name")
 JSON_CONTENT_TYPE = "application/json"
 MIN_FPS, MAX_FPS = 1e-4, 1000.0  # a 16-frame capture of a 24-hour video is 1.9e-4 fps
 QUOTE_LIMIT = 200  # characters of client input quoted back in an error message
@@ -79,6 +82,7 @@ def _payload_field(fields: dict) -> tuple[str, object]:
     for name in PAYLOAD_FIELDS:
         if name in fields and fields[name] is not None:
             return name, fields[name]
+    fields = {name: value for name, value in fields.items() if name not in QUERY_FIELDS}
     if len(fields) == 1:
         return next(iter(fields.items()))
     if not fields:
@@ -168,3 +172,9 @@ def sample_payload(payload: VideoPayload | FramesPayload, count: int, limits: Sa
         return sample_clip(payload.data, count, limits)
     frames = payload.frames
     return sample_encoded_images(len(frames), lambda i: _decode_base64(frames[i], i), count, payload.fps, limits)
+
+
+def decode_images(payload: FramesPayload, limits: SamplingLimits) -> list:
+    """Every frame of a JSON frames request, decoded (RGB uint8), in order, within the request's budgets."""
+    frames = payload.frames
+    return decode_encoded_images(len(frames), lambda i: _decode_base64(frames[i], i), limits)

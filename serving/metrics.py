@@ -43,10 +43,19 @@ VIDEO_SECONDS = MetricSpec(
 PREDICTIONS = MetricSpec(
     "deepfake_predictions_total", MetricTypes.COUNTER, "predictions answered by returned label", ("label",)
 )
+VERDICTS = MetricSpec("deepfake_verdicts_total", MetricTypes.COUNTER, "predictions answered by verdict", ("verdict",))
 REJECTED_INPUTS = MetricSpec(
     "deepfake_rejected_inputs_total", MetricTypes.COUNTER, "uploads refused as bad input by error code", ("reason",)
 )
-ALL_METRICS = (DECODE_SECONDS, INFERENCE_SECONDS, FRAMES_SAMPLED, VIDEO_SECONDS, PREDICTIONS, REJECTED_INPUTS)
+ALL_METRICS = (
+    DECODE_SECONDS,
+    INFERENCE_SECONDS,
+    FRAMES_SAMPLED,
+    VIDEO_SECONDS,
+    PREDICTIONS,
+    VERDICTS,
+    REJECTED_INPUTS,
+)
 HELP_PREFIX = "Torchserve prometheus {kind} metric with unit: "  # TorchServe's frontend, verbatim
 
 
@@ -80,8 +89,9 @@ class ServingMetrics:
     def inferred(self, seconds: float) -> None:
         self._emit(INFERENCE_SECONDS, seconds)
 
-    def predicted(self, label: str) -> None:
+    def predicted(self, label: str, verdict: str) -> None:
         self._emit(PREDICTIONS, 1, label)
+        self._emit(VERDICTS, 1, verdict)
 
     def rejected(self, reason: str) -> None:
         self._emit(REJECTED_INPUTS, 1, reason)

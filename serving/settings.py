@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from model.coverage import CoveragePlan
 from model.frames import SamplingLimits
 from model.inference import DEFAULT_CHUNK_FRAMES
 from model.precision import DEFAULT_PRECISION
@@ -36,6 +37,7 @@ class HandlerSettings:
     torch_threads: int | None  # None: shared per batch among the busy workers (core_share.py)
     precision: str  # forward pass: "auto" (bf16 where the CPU has it natively), "fp32" or "bf16"
     provenance: ProvenanceLimits
+    coverage: CoveragePlan = field(default_factory=CoveragePlan)  # coverage=full requests: windows and their limits
 
     def threads(self, cores: int) -> int:
         return self.torch_threads or max(1, cores // max(1, self.workers))
@@ -95,7 +97,17 @@ def read_settings(model_name: str = "deepfake") -> HandlerSettings:
         max_decode_s=_env("MAX_DECODE_S", defaults.max_decode_s, float, properties),
         max_request_pixels=_env("MAX_REQUEST_PIXELS", defaults.max_request_pixels, int, properties),
     )
+    plan = CoveragePlan()
+    coverage = CoveragePlan(
+        window_s=_env("COVERAGE_WINDOW_S", plan.window_s, float, properties),
+        stride_s=_env("COVERAGE_STRIDE_S", plan.stride_s, float, properties),
+        frames_per_window=_env("COVERAGE_FRAMES_PER_WINDOW", plan.frames_per_window, int, properties),
+        max_windows=_env("COVERAGE_MAX_WINDOWS", plan.max_windows, int, properties),
+        max_seconds=_env("COVERAGE_MAX_S", plan.max_seconds, float, properties),
+    )
+    coverage.check()  # a bad setting stops the worker at start with the reason, not at the first request
     return HandlerSettings(
+        coverage=coverage,
         limits=limits,
         json=JsonLimits(
             max_frames=_env("MAX_JSON_FRAMES", 256, int, properties),

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from client.answers import error_body
+from proxy.coverage import coverage_parameters
 from proxy.dependencies import ForwardsDep, SettingsDep, TorchServeDep
 from proxy.forwards import RETRY_AFTER_S
 from proxy.schemas import ERROR_RESPONSES, Prediction
@@ -67,6 +68,25 @@ VIDEO_BODY = {
     }
 }
 RESPONSES = {200: {"model": Prediction, "description": "the verdict"}, **ERROR_RESPONSES}
+COVERAGE_QUERY = [
+    {
+        "name": "coverage",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string", "enum": ["sampled", "full"], "default": "sampled"},
+        "description": "full: consecutive windows over the whole video; the answer adds `segments` and `coverage`",
+    },
+    *(
+        {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "schema": {"type": "number", "exclusiveMinimum": 0},
+            "description": f"with coverage=full: {what} in seconds (default: the server's)",
+        }
+        for name, what in (("window_s", "window length"), ("stride_s", "step between window starts"))
+    ),
+]
 PASSED_HEADERS = ("x-request-id",)
 
 
@@ -93,10 +113,11 @@ def upstream_error(status: int, content: bytes, passed: dict[str, str]) -> JSONR
 async def forward(kind: str, request: Request, torchserve: TorchServeDep, settings: SettingsDep, forwards) -> Response:
     limit = settings.max_upload_bytes
     headers = upstream_headers(request.headers, limit)  # 413/415/400 before any byte is read
+    query = coverage_parameters(request.query_params, kind)  # 400 for bad options, before any byte is read
     pace = Pace(settings.body_timeout_s, settings.min_upload_kib_s * 1024)
     async with forwards.slot():  # 503 busy, before any byte is read, when --max-forwards are in flight
         body = upload_body(request.receive, headers["Content-Type"], limit, pace)
-        answer = await torchserve.infer(kind, body, headers)
+        answer = await torchserve.infer(kind, body, headers, query)
     passed = {name: answer.headers[name] for name in PASSED_HEADERS if name in answer.headers}
     if not answer.is_success:
         return upstream_error(answer.status_code, answer.content, passed)
@@ -104,7 +125,12 @@ async def forward(kind: str, request: Request, torchserve: TorchServeDep, settin
     return Response(answer.content, status_code=answer.status_code, media_type=media_type, headers=passed)
 
 
-@router.post("/predict", openapi_extra=VIDEO_BODY, responses=RESPONSES, summary="Deepfake verdict for one video")
+@router.post(
+    "/predict",
+    openapi_extra={**VIDEO_BODY, "parameters": COVERAGE_QUERY},
+    responses=RESPONSES,
+    summary="Deepfake verdict for one video (coverage=full: segments over its whole length)",
+)
 async def predict(
     request: Request, torchserve: TorchServeDep, settings: SettingsDep, forwards: ForwardsDep
 ) -> Response:

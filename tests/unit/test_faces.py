@@ -9,6 +9,7 @@ from model.faces import FACE_MARGIN, FaceBox, FaceCrop, crop_frame, follow_main_
 from model.frames import sample_images
 from model.inference import ClipScore
 from model.preprocess import crop_and_resize, preprocess_clip, resize_frames
+from model.verdict import DecisionRule
 from serving.responses import prediction
 
 
@@ -87,9 +88,11 @@ def test_the_answer_lists_face_crops_per_frame_only_for_face_crop_models():
     sampled = sample_images([np.zeros((20, 30, 3), np.uint8)] * 2, 2, fps=1.0)
     faces = [FaceCrop(True, (5, 2, 10, 10), 0.98765).to_dict(), FaceCrop(False, (0, 0, 30, 20)).to_dict()]
     model = {"name": "deepfake", "version": "1.0", "arch": "resnet18-temporal-gru"}
-    with_faces = prediction(sampled, ClipScore(0.4, [0.4, 0.4]), 0.5, model, {}, faces)
+    score = ClipScore(0.4, [0.4, 0.4], -0.405, np.zeros(4, np.float32), frame_logits=[-0.405, -0.405])
+    rule = DecisionRule.from_checkpoint({"threshold": 0.5})
+    with_faces = prediction(sampled, score, rule, model, {}, faces)
     assert with_faces["frames"]["face"] == [
         {"found": True, "box": [5, 2, 10, 10], "score": 0.9877},
         {"found": False, "box": [0, 0, 30, 20], "score": None},
     ]
-    assert "face" not in prediction(sampled, ClipScore(0.4, [0.4, 0.4]), 0.5, model, {})["frames"]
+    assert "face" not in prediction(sampled, score, rule, model, {})["frames"]
