@@ -1,7 +1,7 @@
 // Service worker: answers the content script and the pages, talks to the proxy.
 
-import { createApiClient, HealthStatus } from "./lib/api-client.js";
-import { AnalysisError } from "./lib/errors.js";
+import { createApiClient } from "./lib/api-client.js";
+import { healthError } from "./lib/health.js";
 import { createRouter, MessageType } from "./lib/messages.js";
 import { cacheKey } from "./lib/result-cache.js";
 import { loadSettings } from "./common/settings-store.js";
@@ -35,9 +35,8 @@ function progressReporter(request, sender) {
 
 // Nothing is downloaded or captured for a server that cannot answer.
 async function requireReadyServer(api) {
-  const { status, reason } = await checkHealth(api);
-  if (status === HealthStatus.OFFLINE) throw new AnalysisError("offline", reason);
-  if (status === HealthStatus.UNAVAILABLE) throw new AnalysisError("model-unavailable", reason);
+  const problem = healthError(await checkHealth(api));
+  if (problem) throw problem;
 }
 
 // Runs one analysis; the worker stays alive until its heatmaps are stored too.

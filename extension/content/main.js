@@ -3,7 +3,8 @@
 
 import { initialBadge, transition, badgeView, isResultState, BadgeState } from "../lib/badge-state.js";
 import { MessageType, unwrap } from "../lib/messages.js";
-import { AnalysisError, errorPayload } from "../lib/errors.js";
+import { AnalysisError, ErrorCode, errorPayload } from "../lib/errors.js";
+import { HealthStatus, healthError, isReady, offlineAnswer } from "../lib/health.js";
 import { isDownloadableUrl } from "../lib/download.js";
 import { withDefaults } from "../lib/settings.js";
 import { createOverlay } from "./badge-overlay.js";
@@ -11,7 +12,7 @@ import { watchVideos } from "./video-discovery.js";
 import { captureFrames } from "./capture-frames.js";
 
 // Worker failures after which frames captured in the page are the way left.
-const CAPTURE_FALLBACK_CODES = new Set(["download-refused", "too-large"]);
+const CAPTURE_FALLBACK_CODES = new Set([ErrorCode.DOWNLOAD_REFUSED, ErrorCode.TOO_LARGE]);
 // Capturing takes this share of the progress bar; the server's work takes the rest.
 const CAPTURE_SHARE = 0.7;
 const PLACEMENT_INTERVAL_MS = 1000;
@@ -21,7 +22,7 @@ const records = new Map(); // videoId -> {id, video, badge, element, source}
 const framePrefix = crypto.randomUUID().slice(0, 8);
 let nextVideoNumber = 1;
 let settings = withDefaults();
-let health = { status: "ready", reason: null };
+let health = { status: HealthStatus.READY, reason: null };
 let autoQueue = Promise.resolve();
 
 async function ask(message) {
@@ -29,7 +30,7 @@ async function ask(message) {
     return unwrap(await chrome.runtime.sendMessage(message));
   } catch (error) {
     if (error instanceof AnalysisError) throw error;
-    throw new AnalysisError("extension-reloaded", "The extension was updated or reloaded: reload this page.");
+    throw new AnalysisError(ErrorCode.EXTENSION_RELOADED, "The extension was updated or reloaded: reload this page.");
   }
 }
 
@@ -50,9 +51,8 @@ function page() {
 }
 
 async function requireServer() {
-  const answer = await ask({ type: MessageType.HEALTH });
-  if (answer.status === "ready") return;
-  throw new AnalysisError(answer.status === "offline" ? "offline" : "model-unavailable", answer.reason);
+  const problem = healthError(await ask({ type: MessageType.HEALTH }));
+  if (problem) throw problem;
 }
 
 async function analyseFromFrames(record) {
@@ -115,7 +115,7 @@ function onNewSource(record) {
 }
 
 function applyHealth(record) {
-  apply(record, { type: "health", online: health.status === "ready", reason: health.reason });
+  apply(record, { type: "health", online: isReady(health), reason: health.reason });
 }
 
 function addVideo(video) {
@@ -158,7 +158,7 @@ function schedulePlacement() {
 }
 
 async function refreshHealth() {
-  health = await ask({ type: MessageType.HEALTH }).catch((error) => ({ status: "offline", reason: error.message }));
+  health = await ask({ type: MessageType.HEALTH }).catch((error) => offlineAnswer(error.message));
   records.forEach(applyHealth);
 }
 

@@ -1,17 +1,18 @@
 // HTTP client for the proxy's /api/* routes. Pure apart from the injected `fetch`.
 
-import { AnalysisError } from "./errors.js";
+import { AnalysisError, ErrorCode } from "./errors.js";
+import { HealthStatus, healthOfFailure } from "./health.js";
 import { apiUrl } from "./settings.js";
 
 const TIMEOUT_MS = { health: 3000, model: 5000, analysis: 180000 };
 
-export const HealthStatus = Object.freeze({ READY: "ready", UNAVAILABLE: "unavailable", OFFLINE: "offline" });
+export { HealthStatus }; // where callers of the client have always found it
 
 // The error a non-2xx answer stands for: the proxy's `{error, code}` when it sent one.
 export function errorFromAnswer(status, body) {
   const message = (body && typeof body.error === "string" && body.error) || `The proxy answered HTTP ${status}.`;
-  if (status === 503) return new AnalysisError("model-unavailable", `Model server unavailable: ${message}`);
-  if (status === 413) return new AnalysisError("too-large", message);
+  if (status === 503) return new AnalysisError(ErrorCode.MODEL_UNAVAILABLE, `Model server unavailable: ${message}`);
+  if (status === 413) return new AnalysisError(ErrorCode.TOO_LARGE, message);
   const code = (body && typeof body.code === "string" && body.code) || `http-${status}`;
   return new AnalysisError(code, message);
 }
@@ -23,7 +24,7 @@ export function checkPrediction(body) {
     (body.label === "real" || body.label === "fake") &&
     typeof body.probability === "number" &&
     typeof body.confidence === "number";
-  if (!ok) throw new AnalysisError("bad-response", "The proxy's answer lacks label, probability or confidence.");
+  if (!ok) throw new AnalysisError(ErrorCode.BAD_RESPONSE, "The proxy's answer lacks label, probability or confidence.");
   return body;
 }
 
@@ -50,13 +51,13 @@ export function createApiClient(proxyUrl, fetchImpl = globalThis.fetch) {
       response = await fetchImpl(apiUrl(proxyUrl, path), { ...init, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
       if (error?.name === "TimeoutError") {
-        throw new AnalysisError("timeout", `The proxy did not answer ${path} within ${timeoutMs / 1000} s.`);
+        throw new AnalysisError(ErrorCode.TIMEOUT, `The proxy did not answer ${path} within ${timeoutMs / 1000} s.`);
       }
-      throw new AnalysisError("offline", `Cannot reach the proxy at ${proxyUrl}. Is it running?`);
+      throw new AnalysisError(ErrorCode.OFFLINE, `Cannot reach the proxy at ${proxyUrl}. Is it running?`);
     }
     const body = await readJson(response);
     if (!response.ok) throw errorFromAnswer(response.status, body);
-    if (body === null) throw new AnalysisError("bad-response", `The proxy's answer to ${path} is not JSON.`);
+    if (body === null) throw new AnalysisError(ErrorCode.BAD_RESPONSE, `The proxy's answer to ${path} is not JSON.`);
     return body;
   }
 
@@ -70,8 +71,7 @@ export function createApiClient(proxyUrl, fetchImpl = globalThis.fetch) {
         await call("health", {}, TIMEOUT_MS.health);
         return { status: HealthStatus.READY, reason: null };
       } catch (error) {
-        const status = error.code === "offline" || error.code === "timeout" ? HealthStatus.OFFLINE : HealthStatus.UNAVAILABLE;
-        return { status, reason: error.message };
+        return healthOfFailure(error);
       }
     },
     model: () => call("model", {}, TIMEOUT_MS.model),

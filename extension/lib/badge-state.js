@@ -1,5 +1,7 @@
 // Badge state machine: one badge per video, driven by analysis events. Pure: no DOM, no chrome.*.
 
+import { ErrorCode } from "./errors.js";
+
 export const BadgeState = Object.freeze({
   IDLE: "idle",
   ANALYSING: "analysing",
@@ -15,10 +17,10 @@ export const BadgeState = Object.freeze({
 export const UNCERTAIN_MARGIN = 0.1;
 
 // Failures where the browser hides the video's pixels (cross-origin without CORS, DRM).
-const UNREADABLE_CODES = new Set(["tainted", "protected"]);
+const UNREADABLE_CODES = new Set([ErrorCode.TAINTED, ErrorCode.PROTECTED]);
 
 // Failure codes that mean "the server side is not there", shown as offline rather than error.
-const OFFLINE_CODES = new Set(["offline", "model-unavailable"]);
+const OFFLINE_CODES = new Set([ErrorCode.OFFLINE, ErrorCode.MODEL_UNAVAILABLE]);
 
 const RESULT_STATES = new Set([BadgeState.REAL, BadgeState.FAKE, BadgeState.UNCERTAIN]);
 
@@ -64,7 +66,7 @@ function onProgress(badge, event) {
 function onResult(badge, event) {
   const result = event.result;
   if (!result || !isUnitNumber(result.probability)) {
-    return onFailure(badge, { error: { code: "bad-response", message: "The server answered without a probability." } });
+    return onFailure(badge, { error: { code: ErrorCode.BAD_RESPONSE, message: "The server answered without a probability." } });
   }
   const summary = resultSummary(result);
   return {

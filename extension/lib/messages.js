@@ -1,6 +1,6 @@
 // Messages between the content script, the side panel and the service worker. Pure.
 
-import { AnalysisError, errorPayload } from "./errors.js";
+import { AnalysisError, ErrorCode, errorPayload } from "./errors.js";
 
 export const MessageType = Object.freeze({
   ANALYSE_URL: "analyse-url",
@@ -48,9 +48,9 @@ export function failure(error) {
 export function createRouter(handlers) {
   return async function route(message, sender) {
     const problem = validateMessage(message);
-    if (problem) return failure(new AnalysisError("bad-message", problem));
+    if (problem) return failure(new AnalysisError(ErrorCode.BAD_MESSAGE, problem));
     const handler = handlers[message.type];
-    if (!handler) return failure(new AnalysisError("bad-message", `No handler for ${message.type}.`));
+    if (!handler) return failure(new AnalysisError(ErrorCode.BAD_MESSAGE, `No handler for ${message.type}.`));
     try {
       return success(await handler(message, sender));
     } catch (error) {
@@ -61,7 +61,7 @@ export function createRouter(handlers) {
 
 // The value of a router answer, or the AnalysisError it carries.
 export function unwrap(answer) {
-  if (!answer) throw new AnalysisError("no-answer", "The extension's service worker did not answer.");
+  if (!answer) throw new AnalysisError(ErrorCode.NO_ANSWER, "The extension's service worker did not answer.");
   if (!answer.ok) throw new AnalysisError(answer.error.code, answer.error.message);
   return answer.value;
 }

@@ -3,6 +3,7 @@
 import { loadSettings, saveSettings } from "../common/settings-store.js";
 import { loadHistory, clearHistory } from "../common/history-store.js";
 import { refreshHealthDot } from "../common/health-dot.js";
+import { isReady } from "../lib/health.js";
 
 const byId = (id) => document.getElementById(id);
 
@@ -23,7 +24,7 @@ async function onSaveProxy(event) {
     const saved = await saveSettings({ proxyUrl: byId("proxy-url").value });
     byId("proxy-url").value = saved.proxyUrl;
     const health = await refreshHealthDot(byId("health"));
-    showStatus(health.status === "ready" ? "Saved. The proxy is ready." : `Saved, but: ${health.reason}`, "ok");
+    showStatus(isReady(health) ? "Saved. The proxy is ready." : `Saved, but: ${health.reason}`, "ok");
   } catch (error) {
     showStatus(error.message, "error");
   }

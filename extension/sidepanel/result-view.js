@@ -2,6 +2,7 @@
 
 import { verdictOf, percent } from "../lib/badge-state.js";
 import { chartGeometry, CHART_SIZE } from "../lib/score-chart.js";
+import { ExplanationState } from "../lib/explanation.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const SOURCE_NAMES = { download: "the video file", frames: "16 frames captured in the page" };
@@ -85,16 +86,16 @@ function heatmapFigure(overlay, captureTimes) {
 }
 
 const HEATMAP_STATUS = {
-  pending: "Computing heatmaps…",
-  ready: "Warmer regions drove the model's decision most.",
+  [ExplanationState.PENDING]: "Computing heatmaps…",
+  [ExplanationState.READY]: "Warmer regions drove the model's decision most.",
 };
 
 function renderHeatmaps(entry, explanation) {
   const overlays = explanation?.overlays ?? [];
   byId("heatmaps").replaceChildren(...overlays.map((overlay) => heatmapFigure(overlay, entry.captureTimes)));
   let status = HEATMAP_STATUS[entry.explanation] ?? "";
-  if (entry.explanation === "failed") status = `Heatmaps unavailable: ${entry.explanationError}`;
-  if (entry.explanation === "ready" && overlays.length === 0) status = "The server sent no heatmaps for this video.";
+  if (entry.explanation === ExplanationState.FAILED) status = `Heatmaps unavailable: ${entry.explanationError}`;
+  if (entry.explanation === ExplanationState.READY && overlays.length === 0) status = "The server sent no heatmaps for this video.";
   byId("heatmap-status").textContent = status;
   byId("heatmaps").dataset.count = String(overlays.length);
 }

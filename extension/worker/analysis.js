@@ -1,10 +1,10 @@
 // Analysing one video in the service worker: cache, download (or frames from the page),
 // /api/predict for the verdict, then /api/explain for the heatmaps in the background.
 
-import { AnalysisError } from "../lib/errors.js";
+import { AnalysisError, ErrorCode } from "../lib/errors.js";
 import { cacheKey, lookup } from "../lib/result-cache.js";
 import { readCapped, uploadContentType, MAX_DOWNLOAD_BYTES } from "../lib/download.js";
-import { extractOverlays, extractSaliency } from "../lib/explanation.js";
+import { extractOverlays, extractSaliency, ExplanationState } from "../lib/explanation.js";
 import { createTimedCache } from "../lib/timed-cache.js";
 import {
   loadHistory,
@@ -42,7 +42,7 @@ async function fetchVideo(url) {
     // No cookies: the extension must not replay the user's session to another server's files.
     return await fetch(url, { credentials: "omit" });
   } catch {
-    throw new AnalysisError("download-refused", "The site refused the download.");
+    throw new AnalysisError(ErrorCode.DOWNLOAD_REFUSED, "The site refused the download.");
   }
 }
 
@@ -51,11 +51,11 @@ export async function downloadVideo(url, onProgress) {
   const response = await fetchVideo(url);
   if (!response.ok) {
     await response.body?.cancel();
-    throw new AnalysisError("download-refused", `The site refused the download (HTTP ${response.status}).`);
+    throw new AnalysisError(ErrorCode.DOWNLOAD_REFUSED, `The site refused the download (HTTP ${response.status}).`);
   }
   if (/^text\//i.test(response.headers.get("content-type") || "")) {
     await response.body?.cancel();
-    throw new AnalysisError("download-refused", "The site answered with a page, not the video.");
+    throw new AnalysisError(ErrorCode.DOWNLOAD_REFUSED, "The site answered with a page, not the video.");
   }
   const bytes = await readCapped(response, MAX_DOWNLOAD_BYTES, onProgress);
   return { bytes, contentType: uploadContentType(response.headers) };
@@ -72,7 +72,7 @@ function newEntry(request, sender, source, result) {
     result,
     // The instants the page captured (the API only knows their rate): exact times for the chart.
     captureTimes: Array.isArray(request.times) ? request.times : null,
-    explanation: "pending",
+    explanation: ExplanationState.PENDING,
   };
 }
 
@@ -80,9 +80,9 @@ async function explainInBackground(entry, explain) {
   try {
     const body = await explain();
     await saveExplanation(entry.key, { overlays: extractOverlays(body), saliency: extractSaliency(body) });
-    await updateHistoryEntry(entry.key, { explanation: "ready" });
+    await updateHistoryEntry(entry.key, { explanation: ExplanationState.READY });
   } catch (error) {
-    await updateHistoryEntry(entry.key, { explanation: "failed", explanationError: error.message });
+    await updateHistoryEntry(entry.key, { explanation: ExplanationState.FAILED, explanationError: error.message });
   }
 }
 
