@@ -8,6 +8,8 @@ import { loadSettings } from "./common/settings-store.js";
 import { selectEntry } from "./common/history-store.js";
 import { analyseUrl, analyseFrames, cachedResult } from "./worker/analysis.js";
 import { keepAliveUntil } from "./worker/keep-alive.js";
+import { requestHostAccess, watchHostAccess } from "./worker/host-access.js";
+import { installContextMenu, onMenuClick } from "./worker/context-menu.js";
 import { createTimedCache } from "./lib/timed-cache.js";
 
 async function currentApi() {
@@ -68,6 +70,8 @@ const route = createRouter({
   [MessageType.LOOKUP]: async (request) => cachedResult(await currentApi(), request.url),
   [MessageType.HEALTH]: async () => checkHealth(await currentApi()),
   [MessageType.SHOW_RESULT]: showResult,
+  // Called at once (no await first): Chrome shows its dialog only during the click that sent this.
+  [MessageType.REQUEST_ACCESS]: (request) => requestHostAccess(request.url),
 });
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
@@ -80,5 +84,16 @@ function openPanelFromToolbar() {
   chrome.sidePanel.setPanelBehavior({ openPanelOnActionClick: true }).catch(() => {});
 }
 
-chrome.runtime.onInstalled.addListener(openPanelFromToolbar);
+const analyseForMenu = (request, sender) => analyse(request, sender, analyseUrl);
+const checkFromMenu = (info, tab) => onMenuClick(info, tab, analyseForMenu);
+
+chrome.runtime.onInstalled.addListener(() => {
+  openPanelFromToolbar();
+  installContextMenu();
+});
 chrome.runtime.onStartup.addListener(openPanelFromToolbar);
+chrome.contextMenus.onClicked.addListener(checkFromMenu);
+watchHostAccess();
+// A context-menu click is native browser UI that automation cannot make: tests (and anyone in
+// the worker's DevTools console) run the very handler the menu runs.
+globalThis.checkVideoFromContextMenu = checkFromMenu;

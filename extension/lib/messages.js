@@ -9,6 +9,9 @@ export const MessageType = Object.freeze({
   HEALTH: "health",
   SHOW_RESULT: "show-result",
   PROGRESS: "progress",
+  REQUEST_ACCESS: "request-access", // content script -> worker: ask Chrome for a video's origin
+  CHECK_VIDEO: "check-video", // worker -> content script: the context menu asked for this video
+  SEEK_VIDEO: "seek-video", // side panel -> content script: show this instant of the video
 });
 
 const isString = (value) => typeof value === "string" && value.length > 0;
@@ -25,6 +28,9 @@ const SCHEMAS = {
   [MessageType.LOOKUP]: { url: isString },
   [MessageType.HEALTH]: {},
   [MessageType.SHOW_RESULT]: { url: isString },
+  [MessageType.REQUEST_ACCESS]: { url: isHttpUrl },
+  [MessageType.CHECK_VIDEO]: { url: isString },
+  [MessageType.SEEK_VIDEO]: { url: isString, time: (value) => Number.isFinite(value) && value >= 0 },
 };
 
 export function validateMessage(message) {

@@ -5,18 +5,42 @@ import { loadHistory, loadExplanation, loadSelectedKey, selectEntry, clearHistor
 import { refreshHealthDot } from "../common/health-dot.js";
 import { renderResult } from "./result-view.js";
 import { renderHistory } from "./history-view.js";
+import { seekVideo } from "../common/seek-video.js";
+import { loadMenuCheck, MenuCheckState } from "../common/menu-check-store.js";
+import { videoName } from "../lib/video-name.js";
 
 const HEALTH_REFRESH_MS = 10000;
 
 let renderCount = 0;
 
+async function onSeek(entry, seconds) {
+  const status = document.getElementById("seek-status");
+  const moved = await seekVideo(entry, seconds);
+  status.textContent = moved
+    ? `The video now shows ${seconds.toFixed(1)} s.`
+    : "The video is not open in a tab any more: open its page to seek it.";
+}
+
+const MENU_CHECK_TEXT = {
+  [MenuCheckState.RUNNING]: (check) => `Checking ${videoName(check.url)}…`,
+  [MenuCheckState.FAILED]: (check) => `Could not check ${videoName(check.url)}: ${check.message}`,
+};
+
+function renderMenuCheck(check) {
+  const element = document.getElementById("menu-check");
+  const text = check ? (MENU_CHECK_TEXT[check.state]?.(check) ?? "") : "";
+  if (element.textContent !== text) element.textContent = text;
+  element.dataset.state = check?.state ?? "";
+}
+
 async function render() {
   const thisRender = ++renderCount;
-  const [history, selectedKey] = await Promise.all([loadHistory(), loadSelectedKey()]);
+  const [history, selectedKey, menuCheck] = await Promise.all([loadHistory(), loadSelectedKey(), loadMenuCheck()]);
   const entry = selectedEntry(history, selectedKey);
   const explanation = entry ? await loadExplanation(entry.key) : null;
   if (thisRender !== renderCount) return; // a newer render is under way: never draw stale data
-  renderResult(entry, explanation);
+  renderMenuCheck(menuCheck);
+  renderResult(entry, explanation, onSeek);
   renderHistory(history, entry?.key, selectEntry);
 }
 

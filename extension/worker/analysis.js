@@ -2,10 +2,13 @@
 // /api/predict for the verdict, then /api/explain for the heatmaps in the background.
 
 import { AnalysisError, ErrorCode } from "../lib/errors.js";
-import { cacheKey, lookup } from "../lib/result-cache.js";
+import { cacheKey, lookup, EntrySource } from "../lib/result-cache.js";
 import { readCapped, uploadContentType, MAX_DOWNLOAD_BYTES } from "../lib/download.js";
 import { extractOverlays, extractSaliency, ExplanationState } from "../lib/explanation.js";
 import { createTimedCache } from "../lib/timed-cache.js";
+import { Stage } from "../lib/badge-state.js";
+import { originOf } from "../lib/host-access.js";
+import { hasHostAccess } from "./host-access.js";
 import {
   loadHistory,
   rememberEntry,
@@ -17,15 +20,19 @@ import {
 // The analysis's share of the progress bar once the bytes are in hand and sent.
 const SERVER_STAGE_PROGRESS = 0.7;
 
-// The version of the model now served, or null when it cannot be told (proxy down, no field).
-const modelVersions = createTimedCache(30000);
+// /api/model's answer for the model now served, or null when it cannot be had (proxy down).
+const servedModels = createTimedCache(30000);
 
-async function servedModelVersion(api) {
+async function servedModel(api) {
   try {
-    return await modelVersions.get(api.proxyUrl, async () => (await api.model()).version ?? null);
+    return await servedModels.get(api.proxyUrl, () => api.model());
   } catch {
     return null; // not remembered: the proxy may be back in a moment
   }
+}
+
+async function servedModelVersion(api) {
+  return (await servedModel(api))?.version ?? null;
 }
 
 // A cached result, unless the proxy serves a different model version than the one that made it.
@@ -42,6 +49,14 @@ async function fetchVideo(url) {
     // No cookies: the extension must not replay the user's session to another server's files.
     return await fetch(url, { credentials: "omit" });
   } catch {
+    // A fetch fails like this both for a network error and for an origin outside the
+    // extension's host access (no CORS then): only the second one a grant can fix.
+    if (!(await hasHostAccess(url))) {
+      throw new AnalysisError(
+        ErrorCode.PERMISSION_NEEDED,
+        `The extension may not download videos from ${originOf(url)}: its site access does not include that site.`,
+      );
+    }
     throw new AnalysisError(ErrorCode.DOWNLOAD_REFUSED, "The site refused the download.");
   }
 }
@@ -61,7 +76,8 @@ export async function downloadVideo(url, onProgress) {
   return { bytes, contentType: uploadContentType(response.headers) };
 }
 
-function newEntry(request, sender, source, result) {
+// `model`: /api/model's answer (its operating point says how often the threshold flags genuine videos).
+function newEntry(request, sender, source, result, model) {
   return {
     key: cacheKey(request.url) ?? request.url,
     url: request.url,
@@ -70,6 +86,7 @@ function newEntry(request, sender, source, result) {
     source,
     analysedAt: new Date().toISOString(),
     result,
+    operatingPoint: model?.operating_point ?? null,
     // The instants the page captured (the API only knows their rate): exact times for the chart.
     captureTimes: Array.isArray(request.times) ? request.times : null,
     explanation: ExplanationState.PENDING,
@@ -97,19 +114,21 @@ async function predictAndRecord(entryOf, predict, explain) {
 }
 
 export async function analyseUrl(api, request, sender, report) {
-  const { bytes, contentType } = await downloadVideo(request.url, (f) => report("downloading", f * SERVER_STAGE_PROGRESS));
-  report("analysing", SERVER_STAGE_PROGRESS);
+  const { bytes, contentType } = await downloadVideo(request.url, (f) => report(Stage.DOWNLOADING, f * SERVER_STAGE_PROGRESS));
+  report(Stage.ANALYSING, SERVER_STAGE_PROGRESS);
+  const model = await servedModel(api);
   return predictAndRecord(
-    (result) => newEntry(request, sender, "download", result),
+    (result) => newEntry(request, sender, EntrySource.DOWNLOAD, result, model),
     () => api.predictBytes(bytes, contentType),
     () => api.explainBytes(bytes, contentType),
   );
 }
 
 export async function analyseFrames(api, request, sender, report) {
-  report("analysing", SERVER_STAGE_PROGRESS);
+  report(Stage.ANALYSING, SERVER_STAGE_PROGRESS);
+  const model = await servedModel(api);
   return predictAndRecord(
-    (result) => newEntry(request, sender, "frames", result),
+    (result) => newEntry(request, sender, EntrySource.FRAMES, result, model),
     () => api.predictFrames(request.frames, request.fps),
     () => api.explainFrames(request.frames, request.fps),
   );

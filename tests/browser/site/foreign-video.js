@@ -1,0 +1,1 @@
+document.getElementById("foreign").src = new URLSearchParams(location.search).get("video");
