@@ -1,5 +1,18 @@
-// Upload page: sends one video to /api/explain and shows the verdict, per-frame scores and Grad-CAM overlays.
-"use strict";
+// Upload page: sends one video to /api/explain and shows the verdict (with the demo-model notice,
+// the operating point and Content Credentials), segment verdicts, per-frame scores and Grad-CAM
+// overlays with face boxes.
+
+import {
+  VERDICT_TITLES,
+  verdictOrLabel,
+  verdictSentence,
+  demoNotice,
+  operatingPointText,
+  credentialsView,
+  timelineOf,
+  faceTracksOf,
+  boxesAt,
+} from "/static/answer-view.js";
 
 const $ = (id) => document.getElementById(id);
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -23,9 +36,19 @@ async function showServiceStatus() {
   }
 }
 
+// What /api/model says of the served model: its operating point, and whether it is the demo model.
+let servedModel = {};
+
+function showLine(element, text) {
+  element.textContent = text ?? "";
+  element.hidden = !text;
+}
+
 async function showModelSummary() {
   const { ok, body } = await getJson("/api/model");
   if (!ok) return;
+  servedModel = body;
+  showLine($("model-notice"), demoNotice({ model: { demo: body.demo ?? body.data?.demo, trained_on: body.trained_on ?? body.data?.trained_on } }));
   const parts = [`${body.name} ${body.version ?? ""}`, body.arch, body.num_frames && `${body.num_frames} frames`,
     body.image_size && `${body.image_size} px`, body.threshold != null && `threshold ${body.threshold}`];
   $("model-summary").textContent = parts.filter(Boolean).join(" · ");
@@ -43,7 +66,8 @@ async function analyse(file) {
   const form = new FormData();
   form.append("file", file, file.name);
   try {
-    const response = await fetch("/api/explain", { method: "POST", body: form });
+    const route = $("full-coverage").checked ? "/api/explain?coverage=full" : "/api/explain";
+    const response = await fetch(route, { method: "POST", body: form });
     const body = await response.json().catch(() => null);
     if (!response.ok || !body) throw new Error(describeError(response.status, body));
     showResult(body, file);
@@ -55,17 +79,52 @@ async function analyse(file) {
   }
 }
 
+function showVerdict(result) {
+  const verdict = verdictOrLabel(result);
+  $("verdict").textContent = (VERDICT_TITLES[verdict] ?? String(verdict ?? "?")).toUpperCase();
+  $("verdict").className = `verdict ${verdict}`;
+  $("verdict-detail").textContent = verdictSentence(verdict);
+  showLine($("demo-notice"), demoNotice(result));
+  const credentials = credentialsView(result.provenance);
+  showLine($("credentials"), credentials?.text);
+  $("credentials").dataset.kind = credentials?.kind ?? "";
+  showLine($("operating-point"), operatingPointText(servedModel.operating_point));
+}
+
+function showTimeline(result) {
+  const segments = timelineOf(result);
+  $("timeline-section").hidden = segments.length === 0;
+  $("timeline").replaceChildren(
+    ...segments.map((segment) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = `segment ${segment.verdict}`;
+      button.dataset.start = String(segment.start);
+      button.style.left = `${segment.left}%`;
+      button.style.width = `${segment.width}%`;
+      button.textContent = VERDICT_TITLES[segment.verdict];
+      button.title = segment.label;
+      button.setAttribute("aria-label", `${segment.label}. Play the preview from there.`);
+      button.addEventListener("click", () => seekPreview(segment.start));
+      return button;
+    }),
+  );
+}
+
+function seekPreview(seconds) {
+  $("preview").currentTime = seconds;
+}
+
 function showResult(result, file) {
-  const verdict = $("verdict");
-  verdict.textContent = String(result.label ?? "?").toUpperCase();
-  verdict.className = `verdict ${result.label}`;
+  showVerdict(result);
   $("probability").textContent = percent(result.probability);
   $("confidence").textContent = percent(result.confidence);
   $("threshold").textContent = result.threshold ?? "–";
   $("video-facts").textContent = videoFacts(result);
   showPreview(file);
+  showTimeline(result);
   drawScoreChart($("score-chart"), frameScores(result), result.threshold ?? 0.5, result.explanation?.temporal_saliency);
-  showHeatmaps(overlaysOf(result));
+  showHeatmaps(overlaysOf(result), faceTracksOf(result));
   $("result").hidden = false;
 }
 
@@ -144,21 +203,49 @@ function pngSource(item) {
   return data.startsWith("data:") ? data : `data:image/png;base64,${data}`;
 }
 
-function showHeatmaps(overlays) {
+// A face track's box on one frame, placed in fractions of the frame so it scales with the picture.
+function faceBox(box) {
+  const element = document.createElement("div");
+  element.className = `face-box ${box.verdict}`;
+  element.dataset.track = String(box.track);
+  Object.assign(element.style, { left: `${100 * box.x}%`, top: `${100 * box.y}%`, width: `${100 * box.w}%`, height: `${100 * box.h}%` });
+  element.append(Object.assign(document.createElement("span"), { textContent: box.label }));
+  return element;
+}
+
+// Half the smallest gap between the frames' times: a box belongs to the frame nearest to it.
+function frameTolerance(overlays) {
+  const times = overlays.map((overlay) => overlay.time).filter(Number.isFinite).sort((a, b) => a - b);
+  const gaps = times.slice(1).map((t, i) => t - times[i]).filter((gap) => gap > 0);
+  return gaps.length ? Math.min(...gaps) / 2 : 0.5;
+}
+
+function showHeatmaps(overlays, tracks) {
   const gallery = $("heatmaps");
+  const tolerance = frameTolerance(overlays);
   gallery.replaceChildren();
   overlays.forEach((overlay, i) => {
     const figure = document.createElement("figure");
     figure.classList.toggle("decisive", overlay.decisive);
+    const frame = Object.assign(document.createElement("button"), { type: "button", className: "frame" });
     const image = Object.assign(document.createElement("img"), { src: overlay.source, alt: `Grad-CAM overlay, sampled frame ${i + 1}` });
+    const boxes = overlay.time != null ? boxesAt(tracks, overlay.time, tolerance) : [];
+    frame.append(image, ...boxes.map(faceBox));
     const caption = document.createElement("figcaption");
     caption.textContent = [`#${i + 1}`, overlay.time != null && `${overlay.time.toFixed(2)} s`,
-      overlay.score != null && `P(fake) ${percent(overlay.score)}`, overlay.decisive && "most decisive"].filter(Boolean).join(" · ");
-    figure.append(image, caption);
-    if (overlay.time != null) figure.addEventListener("click", () => { $("preview").currentTime = overlay.time; });
+      overlay.score != null && `P(fake) ${percent(overlay.score)}`, overlay.decisive && "most decisive",
+      ...boxes.map((box) => box.label)].filter(Boolean).join(" · ");
+    if (overlay.time != null) {
+      frame.setAttribute("aria-label", `Play the preview from ${overlay.time.toFixed(2)} s`);
+      frame.addEventListener("click", () => seekPreview(overlay.time));
+    } else {
+      frame.disabled = true;
+    }
+    figure.append(frame, caption);
     gallery.append(figure);
   });
   $("heatmaps-empty").hidden = overlays.length > 0;
+  showLine($("faces-legend"), tracks.length ? `Face tracks: ${tracks.map((track) => track.label).join("; ")}.` : null);
 }
 
 function setUpDropZone() {
