@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 CHECKPOINT := checkpoints/deepfake.pth
 MAR := model_store/deepfake.mar
-SERVING_SOURCES := $(shell find model handler archive -name '*.py' 2>/dev/null)
+SERVING_SOURCES := $(shell find model serving stack -name '*.py' 2>/dev/null)
 
 .PHONY: help setup model archive serve test test-fast test-js bench clean
 
@@ -28,12 +28,12 @@ model: $(CHECKPOINT)
 
 # Rebuilt when the checkpoint or any code packed into the archive is newer than the .mar.
 $(MAR): $(CHECKPOINT) $(SERVING_SOURCES)
-	$(PY) -m archive --checkpoint $(CHECKPOINT) --export-path model_store
+	$(PY) -m stack.archive --checkpoint $(CHECKPOINT) --export-path model_store
 
 archive: setup $(MAR)
 
 serve: setup $(MAR)
-	$(PY) -m archive.serve
+	$(PY) -m stack.serve
 
 test: setup
 	node --test extension/test/

@@ -7,9 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import torch
 
-from handler.scoring import score_clips
 from model.config import ModelConfig
 from model.frames import sample_clip, sample_video
+from model.inference import score_clips
 from model.network import DeepfakeDetector, build_detector
 from model.preprocess import preprocess_frames
 
@@ -119,7 +119,7 @@ def pipeline_floor(detector: DeepfakeDetector, data: bytes, bf16: bool, repeats:
     return {
         "decode_s": median_seconds(lambda: sample_clip(data, config.num_frames), repeats),
         "preprocess_s": median_seconds(lambda: preprocess_frames(sampled.frames, config), repeats),
-        "forward_s": median_seconds(lambda: score_clips(detector, [clip], 64, bf16=bf16), repeats),
+        "forward_s": median_seconds(lambda: score_clips(detector, [clip], bf16=bf16), repeats),
     }
 
 
@@ -132,12 +132,12 @@ def throughput_floor(detector: DeepfakeDetector, data: bytes, bf16: bool, videos
 
     def sequential():
         for index in range(videos):
-            score_clips(detector, [prepared(index)], 64, bf16=bf16)
+            score_clips(detector, [prepared(index)], bf16=bf16)
 
     def decode_in_threads_then_batch():
         with ThreadPoolExecutor(max_workers=2) as pool:  # PyAV and OpenCV release the GIL
             clips = list(pool.map(prepared, range(videos)))
-        score_clips(detector, clips, 64, bf16=bf16)
+        score_clips(detector, clips, bf16=bf16)
 
     return {
         "sequential_videos_per_s": videos / median_seconds(sequential, repeats, warmup=0),
@@ -152,6 +152,6 @@ def bf16_drift(detector: DeepfakeDetector, paths) -> dict:
     drift = {}
     for path in paths:
         clip = preprocess_frames(sample_video(path, config.num_frames).frames, config)
-        fp32, bf16 = (score_clips(detector, [clip], 64, bf16=flag)[0].probability for flag in (False, True))
+        fp32, bf16 = (score_clips(detector, [clip], bf16=flag)[0].probability for flag in (False, True))
         drift[path.name] = abs(fp32 - bf16)
     return drift

@@ -16,8 +16,8 @@ from typing import Iterator
 
 import httpx
 
-from archive.build import build_archive
-from archive.torchserve_process import (
+from stack.archive import build_archive
+from stack.torchserve_process import (
     Ports,
     TorchServeInstance,
     prepare_workdir,

@@ -16,6 +16,7 @@ from .config import ModelConfig
 from .faces import FaceDetectorUnavailable, load_face_detector
 from .network import DeepfakeDetector, build_detector
 
+DEFAULT_CHECKPOINT = Path("checkpoints/deepfake.pth")  # relative to the repository root
 CLASSES = ["real", "fake"]
 REQUIRED_KEYS = ("state_dict", "config", "threshold", "classes", "metrics", "data", "created", "version")
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
+from model.temporal import TEMPORAL_ENCODERS
+
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 
 SUPPORTED_ARCHS = ("resnet18",)
-# How per-frame features become one clip feature (model/temporal.py builds each).
-TEMPORAL_KINDS = ("mean", "tcn", "gru", "transformer")
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,9 @@ class ModelConfig:
             )
         if values["arch"] not in SUPPORTED_ARCHS:
             raise ValueError(f"unsupported architecture {values['arch']!r}; supported: {SUPPORTED_ARCHS}")
-        if values["temporal"] not in TEMPORAL_KINDS:
-            raise ValueError(f"unsupported temporal encoder {values['temporal']!r}; supported: {TEMPORAL_KINDS}")
+        if values["temporal"] not in TEMPORAL_ENCODERS:
+            raise ValueError(
+                f"unsupported temporal encoder {values['temporal']!r}; supported: {tuple(TEMPORAL_ENCODERS)}"
+            )
         converted = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
         return cls(**converted)

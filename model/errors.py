@@ -1,18 +1,23 @@
 """The one exception type for input the detector cannot use (bad bytes, over a limit)."""
 
+# Codes of input refused for what it would cost (SamplingLimits, the JSON frame limit), not for
+# being unreadable: servers answer these as "too large" rather than "bad input".
+LIMIT_CODES = frozenset({"too_many_pixels", "too_many_frames", "too_long", "decode_timeout"})
+
 
 class VideoInputError(ValueError):
-    """Input that cannot be turned into frames; `status` is the HTTP status it deserves.
+    """Input that cannot be turned into frames.
 
-    `code` is a short machine-readable reason (e.g. "undecodable", "too_large") so servers can
-    answer `{"error": message, "code": code}` and count rejections by reason.
+    `code` is a short machine-readable reason (e.g. "undecodable", "too_long") so servers can
+    answer `{"error": message, "code": code}`, pick their status from it, and count rejections
+    by reason.
     """
 
-    def __init__(self, message: str, code: str, status: int = 400):
+    def __init__(self, message: str, code: str):
         super().__init__(message)
         self.message = message
         self.code = code
-        self.status = status
 
-    def to_dict(self) -> dict:
-        return {"error": self.message, "code": self.code}
+    @property
+    def over_limit(self) -> bool:
+        return self.code in LIMIT_CODES

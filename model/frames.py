@@ -40,7 +40,7 @@ IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"BM")
 
 @dataclass(frozen=True)
 class SamplingLimits:
-    """What one input may cost. Over a limit -> VideoInputError with status 413."""
+    """What one input may cost. Over a limit -> VideoInputError with a code of errors.LIMIT_CODES."""
 
     max_pixels_per_frame: int = 3840 * 2160  # 4K UHD
     max_duration_s: float = 3 * 3600.0
@@ -143,7 +143,7 @@ def decode_image(data: bytes, limits: SamplingLimits = SamplingLimits()) -> np.n
     except VideoInputError:
         raise
     except Image.DecompressionBombError as error:  # PIL's own guard fires before ours can read the size
-        raise VideoInputError(f"image too large: {error}", "too_many_pixels", 413) from error
+        raise VideoInputError(f"image too large: {error}", "too_many_pixels") from error
     except Exception as error:  # PIL raises many types (incl. DecompressionBombError)
         raise VideoInputError(f"not a decodable image: {error}", "undecodable_image") from error
 
@@ -180,7 +180,7 @@ class DecodeDeadline:
     def check(self) -> None:
         if time.monotonic() > self.ends_at:
             raise VideoInputError(
-                f"decoding the video took longer than the budget of {self.budget_s:g} s", "decode_timeout", 413
+                f"decoding the video took longer than the budget of {self.budget_s:g} s", "decode_timeout"
             )
 
 
@@ -225,7 +225,7 @@ class BufferReader(io.RawIOBase):
 def _open_container(source: VideoSource):
     if isinstance(source, (bytes, bytearray, memoryview)):
         if len(source) == 0:
-            raise VideoInputError("the request body is empty: send a video file", "empty_input")
+            raise VideoInputError("the video is empty (0 bytes)", "empty_input")
         source = BufferReader(source)
     elif hasattr(source, "seek"):
         source.seek(0)
@@ -247,7 +247,6 @@ def _check_pixels(width: int, height: int, limits: SamplingLimits) -> None:
         raise VideoInputError(
             f"frames of {width}x{height} exceed the limit of {limits.max_pixels_per_frame} pixels",
             "too_many_pixels",
-            413,
         )
 
 
@@ -268,7 +267,7 @@ def _read_timeline(container, stream, limits: SamplingLimits, deadline: DecodeDe
             if packet.is_keyframe:
                 keyframes.append(stamp)
             if len(pts_seen) > limits.max_frames_total:
-                raise VideoInputError(f"more than {limits.max_frames_total} frames", "too_many_frames", 413)
+                raise VideoInputError(f"more than {limits.max_frames_total} frames", "too_many_frames")
     except DAMAGED_STREAM_ERRORS:
         pass  # a damaged tail: sample what could be read
     if not pts_seen:
@@ -291,7 +290,7 @@ def _choose_from_timeline(timeline: _Timeline, count: int) -> list[int]:
 
 def _refuse_duration(duration_s: float, limits: SamplingLimits) -> None:
     raise VideoInputError(
-        f"video lasts {duration_s:.0f} s, over the limit of {limits.max_duration_s:.0f} s", "too_long", 413
+        f"video lasts {duration_s:.0f} s, over the limit of {limits.max_duration_s:.0f} s", "too_long"
     )
 
 

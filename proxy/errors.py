@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -31,40 +30,6 @@ def error_response(status: int, code: str, message: str, headers: dict[str, str]
 
 
 HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
-
-
-def upstream_error_body(status: int, content: bytes) -> dict[str, Any]:
-    """TorchServe's error answer in the project's error shape, keeping what it said.
-
-    The handler answers {"error", "code"} already; TorchServe's own errors are
-    {"code": 503, "type": "...", "message": "..."}, whose message may itself carry the handler's JSON.
-    """
-    document = parse_json(content)
-    if isinstance(document, dict) and isinstance(document.get("error"), str):
-        return {**document, "code": str(document.get("code") or f"torchserve_{status}")}
-    if isinstance(document, dict) and isinstance(document.get("message"), str):
-        inner = parse_json(document["message"].encode())
-        if isinstance(inner, dict) and isinstance(inner.get("error"), str):
-            return upstream_error_body(status, document["message"].encode())
-        return {"error": document["message"], "code": torchserve_code(document.get("type"), status)}
-    text = content.decode("utf-8", "replace").strip()[:500]
-    return {"error": text or f"TorchServe answered HTTP {status} without a body", "code": f"torchserve_{status}"}
-
-
-def parse_json(content: bytes) -> Any:
-    try:
-        return json.loads(content)
-    except ValueError:
-        return None
-
-
-def torchserve_code(error_type: Any, status: int) -> str:
-    """'ModelNotFoundException' -> 'model_not_found'; missing type -> 'torchserve_<status>'."""
-    if not isinstance(error_type, str) or not error_type:
-        return f"torchserve_{status}"
-    name = error_type.removesuffix("Exception").removesuffix("Error") or error_type
-    snake = "".join("_" + char.lower() if char.isupper() else char for char in name).lstrip("_")
-    return snake
 
 
 async def api_error_handler(request: Request, error: ApiError) -> JSONResponse:

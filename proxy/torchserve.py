@@ -51,6 +51,18 @@ def refused_key(response: httpx.Response) -> bool:
         return False
 
 
+def model_description(response: httpx.Response) -> dict[str, Any] | None:
+    """The model's description in TorchServe's answer to `GET /models/<name>` (a list, one entry per
+    version; the first is the default); None when the answer holds none."""
+    try:
+        descriptions = response.json()
+    except ValueError:
+        return None
+    if not isinstance(descriptions, list) or not descriptions or not isinstance(descriptions[0], dict):
+        return None
+    return descriptions[0]
+
+
 class TorchServe:
     def __init__(self, http: httpx.AsyncClient, settings: Settings, keys: KeySource):
         self.http = http

@@ -1,5 +1,5 @@
 """Compression and rescaling of clips: the training augmentation (`--augment`) and the fixed
-levels the robustness evaluation applies (python -m train.robustness).
+levels the robustness evaluation applies (python -m analysis.robustness).
 
 Videos met in the wild were re-encoded, often several times, and resized on the way (uploads,
 messengers, platforms). Those steps blur and block exactly the fine pixel evidence a detector

@@ -23,7 +23,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-VIDEO_SUFFIXES = {".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".flv", ".wmv", ".3gp", ".ogv"}
+from model.media_types import VIDEO_SUFFIXES
+
 LAYOUTS = ("plain", "ffpp", "celebdf", "dfdc")
 REAL, FAKE = 0, 1
 CELEBDF_TEST_LIST = "List_of_testing_videos.txt"

@@ -15,7 +15,10 @@ import sys
 import time
 from pathlib import Path
 
-from .loop import TrainSettings, run_training
+from model.checkpoint import DEFAULT_CHECKPOINT
+
+from .loop import run_training
+from .settings import TrainSettings
 from .synth.generate import MANIFEST, SynthSettings, generate_dataset
 
 # The recipe (train/README.md, "The demo model"): strength 5 is the lowest measured strength
@@ -59,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m train.demo", description="Build the synthetic demo data and train the demo model."
     )
-    parser.add_argument("--out", type=Path, default=Path("checkpoints/deepfake.pth"))
+    parser.add_argument("--out", type=Path, default=DEFAULT_CHECKPOINT)
     parser.add_argument(
         "--data", type=Path, default=Path("data/synth"), help="where the synthetic clips go (default data/synth)"
     )

@@ -7,6 +7,7 @@ import json
 import math
 import os
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -18,9 +19,9 @@ from tqdm import tqdm
 
 from model.checkpoint import save_checkpoint
 from model.config import ModelConfig
-from model.network import DeepfakeDetector, build_detector, probabilities
+from model.inference import DEFAULT_CHUNK_FRAMES, score_pixel_clips
+from model.network import DeepfakeDetector, build_detector
 from model.precision import uses_bf16
-from model.preprocess import normalize_clip
 from model.pretrained import load_backbone_weights
 
 from . import distributed
@@ -29,44 +30,13 @@ from .cache import CachedVideo, build_cache, load_frames
 from .datasets import read_dataset, summarize
 from .metrics import roc_auc
 from .report import Evaluation, write_report
+from .settings import TrainSettings
 from .split import class_counts, split_items
 
 SYNTH_NOTICE = (
     "DEMO MODEL trained on synthetic clips (python -m train.synth, strength {strength}). These figures "
     "measure its own synthetic held-out split only; they say nothing about real-world deepfakes."
 )
-
-
-@dataclass(frozen=True)
-class TrainSettings:
-    data: Path
-    out: Path
-    layout: str = "auto"
-    epochs: int = 20
-    frames: int = 16
-    image_size: int = 224
-    batch_size: int = 32
-    lr: float = 1e-3
-    weight_decay: float = 0.05
-    val_split: float = 0.2
-    seed: int = 0
-    pretrained: str | None = None
-    workers: int = 2
-    train_frames: int | None = None  # None: 1 with mean pooling, else all --frames (in order)
-    temporal: str = "mean"
-    face_crop: bool = False
-    crop: int = 0
-    eval_every: int = 1
-    patience: int = 0
-    precision: str = "auto"
-    cache_dir: Path | None = None
-    time_limit_min: float | None = None
-    threads: int | None = None  # None: chosen from the idle cores at start (choose_threads)
-    ffpp_quality: str | None = None
-    augment: bool = False  # random JPEG/H.264 re-encoding and rescaling of training clips
-
-    def resolved_cache_dir(self) -> Path:
-        return self.cache_dir or self.out.parent / "frame_cache"
 
 
 def choose_threads(requested: int | None) -> int:
@@ -89,20 +59,23 @@ def forward_clips(detector: DeepfakeDetector, clips: torch.Tensor) -> torch.Tens
 
 
 def predict(
-    detector: DeepfakeDetector, videos: list[CachedVideo], config: ModelConfig, bf16: bool, desc: str
+    detector: DeepfakeDetector,
+    videos: list[CachedVideo],
+    config: ModelConfig,
+    bf16: bool,
+    desc: str,
+    pixels_of: Callable[[CachedVideo], np.ndarray] = load_frames,
 ) -> np.ndarray:
-    """P(fake) per video at the served shape (all cached frames, full image size)."""
+    """P(fake) per video at the served shape (all cached frames, full image size), scored by the
+    served path (model.inference). `pixels_of`: a video's (T, S, S, 3) uint8 frames, by default
+    the cached ones."""
     detector.eval()
+    clips_per_forward = max(1, DEFAULT_CHUNK_FRAMES // config.num_frames)
     scores = []
-    clips_per_forward = max(1, 64 // config.num_frames)
-    with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-        for start in tqdm(range(0, len(videos), clips_per_forward), desc=desc, unit="batch", leave=False):
-            chunk = videos[start : start + clips_per_forward]
-            stacked = np.stack([load_frames(v) for v in chunk])  # one normalisation per forward
-            frames = normalize_clip(stacked.reshape(-1, *stacked.shape[2:]), config.mean, config.std)
-            clips = frames.view(*stacked.shape[:2], *frames.shape[1:])
-            scores.append(probabilities(forward_clips(detector, clips)))
-    return torch.cat(scores).numpy()
+    for start in tqdm(range(0, len(videos), clips_per_forward), desc=desc, unit="batch", leave=False):
+        chunk = videos[start : start + clips_per_forward]
+        scores += score_pixel_clips(detector, [pixels_of(video) for video in chunk], config, bf16)
+    return np.array([score.probability for score in scores])
 
 
 def video_labels(videos: list[CachedVideo]) -> np.ndarray:

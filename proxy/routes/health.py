@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from proxy.dependencies import TorchServeDep
 from proxy.errors import ApiError
-from proxy.health import Answer, health_checks, verdict
+from proxy.readiness import Answer, health_checks, verdict
 from proxy.schemas import Health, HealthDown
 
 router = APIRouter(tags=["health"])

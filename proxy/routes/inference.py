@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
+from client.answers import error_body
 from proxy.dependencies import SettingsDep, TorchServeDep
-from proxy.errors import upstream_error_body
 from proxy.schemas import ErrorBody
 from proxy.upload import limited, upstream_headers
 
@@ -49,7 +49,7 @@ async def forward(kind: str, request: Request, torchserve: TorchServeDep, settin
     passed = {name: answer.headers[name] for name in PASSED_HEADERS if name in answer.headers}
     if not answer.is_success:
         return JSONResponse(
-            upstream_error_body(answer.status_code, answer.content), status_code=answer.status_code, headers=passed
+            error_body(answer.status_code, answer.content), status_code=answer.status_code, headers=passed
         )
     media_type = answer.headers.get("content-type", "application/json")
     return Response(answer.content, status_code=answer.status_code, media_type=media_type, headers=passed)

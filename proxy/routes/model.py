@@ -8,9 +8,11 @@ import httpx
 from fastapi import APIRouter
 from pydantic import ValidationError
 
+from client.answers import error_body
 from proxy.dependencies import TorchServeDep
-from proxy.errors import ApiError, upstream_error_body
+from proxy.errors import ApiError
 from proxy.schemas import ErrorBody, ModelInfo, serving_from_description
+from proxy.torchserve import model_description
 
 router = APIRouter(tags=["model"])
 
@@ -45,21 +47,18 @@ def registered_model(response: httpx.Response, name: str) -> dict[str, Any]:
         raise ApiError(
             502,
             "torchserve_error",
-            f"TorchServe management API: {upstream_error_body(response.status_code, response.content)['error']}",
+            f"TorchServe management API: {error_body(response.status_code, response.content)['error']}",
         )
-    try:
-        descriptions = response.json()
-    except ValueError:
-        descriptions = None
-    if not isinstance(descriptions, list) or not descriptions or not isinstance(descriptions[0], dict):
+    description = model_description(response)
+    if description is None:
         raise ApiError(502, "torchserve_error", "TorchServe management API described no model")
-    return descriptions[0]
+    return description
 
 
 def checkpoint_metadata(response: httpx.Response) -> dict[str, Any]:
     """The `model` object of the handler's answer to {"describe": true}."""
     if not response.is_success:
-        upstream = upstream_error_body(response.status_code, response.content)
+        upstream = error_body(response.status_code, response.content)
         raise ApiError(
             502,
             "model_metadata_unavailable",

@@ -16,8 +16,8 @@ import httpx
 import pytest
 import yaml
 
-from archive.torchserve_process import Ports, frontend_pid, prepare_workdir, start, stop
-from deploy.pod_config import merge_properties
+from stack.torchserve_process import Ports, frontend_pid, prepare_workdir, start, stop
+from stack.pod_config import merge_properties
 from tests.fixtures.media import SHARED_VIDEOS_DIR
 from tests.fixtures.polling import poll
 from tests.fixtures.torchserve import REPO_ROOT, free_ports
@@ -32,7 +32,7 @@ def run_probe(mode: str, management_url: str, key_file) -> subprocess.CompletedP
     """The kubelet's exec probe: the script by path, as the container runs it."""
     command = [
         sys.executable,
-        str(DEPLOY / "probe.py"),
+        str(REPO_ROOT / "stack" / "probe.py"),
         mode,
         "--management-url",
         management_url,

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from handler.pointing_game import pointing_game
-from handler.sanity import randomisation_test
+from analysis.pointing_game import pointing_game
+from analysis.sanity import randomisation_test
 from model.checkpoint import load_detector
 from model.frames import sample_clip
 from model.preprocess import preprocess_frames

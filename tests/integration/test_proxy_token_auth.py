@@ -7,7 +7,7 @@ import json
 import httpx
 import pytest
 
-from archive.torchserve_process import Ports, prepare_workdir, start, stop
+from stack.torchserve_process import Ports, prepare_workdir, start, stop
 from tests.fixtures.polling import poll
 from tests.fixtures.torchserve import REPO_ROOT, free_ports
 

@@ -1,4 +1,4 @@
-"""A tiny real training run with --augment, then `python -m train.robustness` on its checkpoint:
+"""A tiny real training run with --augment, then `python -m analysis.robustness` on its checkpoint:
 validation ROC-AUC per compression level, level "none" equal to the checkpoint's own figure."""
 
 import json
@@ -12,7 +12,7 @@ from model.config import ModelConfig
 from model.network import build_detector
 from tests.fixtures.media import REPO_ROOT
 from train.__main__ import main as train_main
-from train.robustness import main as robustness_main
+from analysis.robustness import main as robustness_main
 
 pytestmark = pytest.mark.slow
 

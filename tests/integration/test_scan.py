@@ -1,4 +1,4 @@
-"""`python -m handler.client scan DIR`: a folder of real videos and a broken one through the real
+"""`python -m client scan DIR`: a folder of real videos and a broken one through the real
 TorchServe (and the real proxy), written as CSV/JSONL, resumed from what the output already holds."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from handler.client import main as client_main
+from client.__main__ import main as client_main
 from tests.fixtures.proxy import closed_url
 from tests.fixtures.torchserve import REPO_ROOT
 
@@ -124,7 +124,7 @@ def test_an_unreachable_server_is_a_clear_error_without_traceback(server_flag, s
     command = [
         sys.executable,
         "-m",
-        "handler.client",
+        "client",
         "scan",
         str(folder),
         "--out",

@@ -8,7 +8,7 @@ from __future__ import annotations
 import httpx
 import psutil
 
-from archive.torchserve_process import server_processes
+from stack.torchserve_process import server_processes
 from tests.fixtures.media import SHARED_VIDEOS_DIR
 from tests.fixtures.polling import poll
 from tests.fixtures.torchserve import predict

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from handler.serving_metrics import ALL_METRICS
+from serving.metrics import ALL_METRICS
 from tests.fixtures.media import SHARED_VIDEOS_DIR
 from tests.fixtures.torchserve import predict
 

@@ -11,7 +11,9 @@ from torchvision.models import resnet18
 
 from model.checkpoint import load_detector
 from model.frames import sample_video
-from model.preprocess import preprocess_frames
+from model.inference import score_clips
+from model.precision import DEFAULT_PRECISION, uses_bf16
+from model.preprocess import preprocess_clip, preprocess_frames
 from tests.fixtures.media import REPO_ROOT
 from train.__main__ import main as train_main
 
@@ -107,6 +109,19 @@ def test_report_files_are_written_next_to_the_checkpoint(trained):
     text = checkpoint.with_name("deepfake.report.txt").read_text()
     assert "ROC-AUC" in text and "DEMO MODEL" in text
     assert "validation ROC-AUC" in result.stdout
+
+
+def test_validation_scores_are_the_served_paths(trained):
+    """Validation P(fake) per video is what serving computes from the video file: the same
+    sampling, preprocessing and model.inference.score_clips (head in fp32). Only batching may move
+    the 6th decimal (validation scores clips together, this one clip at a time)."""
+    checkpoint, _ = trained
+    detector, config, _ = load_detector(checkpoint)
+    validation = json.loads(checkpoint.with_name("deepfake.report.json").read_text())["predictions"]["validation"]
+    for video in validation:
+        clip = preprocess_clip(sample_video(video["path"], config.num_frames).frames, config).tensor
+        served = score_clips(detector, [clip], bf16=uses_bf16(DEFAULT_PRECISION))[0].probability
+        assert abs(served - video["p_fake"]) < 1e-5, video["path"]
 
 
 def test_same_seed_gives_the_same_model(trained, tiny_dataset, tmp_path, capsys):

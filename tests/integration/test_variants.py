@@ -13,9 +13,9 @@ import pytest
 import torch
 from PIL import Image
 
-from archive.build import build_archive
-from handler.heatmaps import thumbnail
-from handler.scoring import score_clips
+from stack.archive import build_archive
+from serving.heatmaps import thumbnail
+from model.inference import score_clips
 from model.checkpoint import load_detector, save_checkpoint
 from model.config import ModelConfig
 from model.faces import locate_face_crops

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from handler.core_share import CoreShare
+from serving.core_share import CoreShare
 
 
 @pytest.fixture

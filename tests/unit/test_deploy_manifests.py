@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from archive.build import MODEL_NAME
-from archive.torchserve_process import ports_from_config
-from deploy import probe
-from deploy.pod_config import merge_properties, properties
+from stack.archive import MODEL_NAME
+from stack.torchserve_process import ports_from_config
+from stack import probe
+from stack.pod_config import merge_properties, properties
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = REPO_ROOT / "deploy"
@@ -144,7 +144,7 @@ def test_torchserve_starts_from_the_merged_config_with_the_archive():
     pod_properties = f"{mounts['pod-config']}/{generated['files'][0]}"
     assert shlex.split(script)[:4] == [
         "python",
-        copies["deploy/pod_config.py"],
+        copies["stack/pod_config.py"],
         copies["config.properties"],
         pod_properties,
     ]
@@ -156,7 +156,7 @@ def test_torchserve_starts_from_the_merged_config_with_the_archive():
 
 def test_probes_ask_the_management_api_whether_the_model_is_ready():
     torchserve = container("torchserve")
-    probe_script = dockerfile_copies()["deploy/probe.py"]
+    probe_script = dockerfile_copies()["stack/probe.py"]
     for kind, mode in (("startupProbe", "ready"), ("readinessProbe", "ready"), ("livenessProbe", "live")):
         assert torchserve[kind]["exec"]["command"] == ["python", probe_script, mode]
     repo_ports = ports_from_config((REPO_ROOT / "config.properties").read_text())

@@ -4,8 +4,8 @@ and the per-frame crops in the answer."""
 import numpy as np
 import pytest
 
-from handler.responses import prediction
-from handler.scoring import ClipScore
+from serving.responses import prediction
+from model.inference import ClipScore
 from model.config import ModelConfig
 from model.faces import FACE_MARGIN, FaceBox, FaceCrop, crop_frame, follow_main_face, iou, smooth_boxes, square_region
 from model.frames import sample_images

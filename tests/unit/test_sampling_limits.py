@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from handler.settings import read_settings
+from serving.settings import read_settings
 from model.errors import VideoInputError
 from model.frames import SamplingLimits, sample_clip, sample_video
 
@@ -17,7 +17,7 @@ LIMIT_VARIABLES = ("DEEPFAKE_MAX_DECODE_S", "DEEPFAKE_MAX_PIXELS", "DEEPFAKE_MAX
 def test_a_video_over_the_decode_budget_is_refused_with_413(shared_videos_dir):
     with pytest.raises(VideoInputError) as caught:
         sample_video(shared_videos_dir / "bikes.mp4", 16, SamplingLimits(max_decode_s=0.0))
-    assert (caught.value.code, caught.value.status) == ("decode_timeout", 413)
+    assert (caught.value.code, caught.value.over_limit) == ("decode_timeout", True)
     assert "budget of 0 s" in caught.value.message
 
 
@@ -61,7 +61,7 @@ def test_frames_that_grow_past_the_pixel_limit_mid_stream_are_refused(tmp_path):
     switching = mpeg_ts(tmp_path / "small.ts", 64, 64, 0) + mpeg_ts(tmp_path / "huge.ts", 7680, 4320, 2)
     with pytest.raises(VideoInputError) as caught:
         sample_clip(switching, 16)
-    assert (caught.value.code, caught.value.status) == ("too_many_pixels", 413)
+    assert (caught.value.code, caught.value.over_limit) == ("too_many_pixels", True)
     assert "7680x4320" in caught.value.message
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from handler.scan_results import CSV_COLUMNS, ResultsError, ResultsWriter, csv_row, latest_status, read_records, rewrite
+from client.scan_results import CSV_COLUMNS, ResultsError, ResultsWriter, csv_row, latest_status, read_records, rewrite
 
 ANSWER = {
     "file": "/videos/a.mp4",

@@ -1,0 +1,9 @@
+"""What the .mar carries besides `model/`: the TorchServe handler (predict + explain) and its steps.
+
+`deepfake_handler.py` is the entry point TorchServe loads; the other modules each do one step:
+`settings` (limits and threads), `core_share` (threads per batch), `inputs` (request bodies ->
+frames), `responses` (answer JSON), `metrics` (Prometheus metrics), `gradcam`, `heatmaps` and
+`explanations` (the explanation block). Everything model-side (decoding, sampling,
+preprocessing, the network, scoring: `model.inference`) comes from the `model` package, packed
+into the same .mar.
+"""

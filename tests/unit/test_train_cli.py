@@ -1,0 +1,47 @@
+"""`python -m train`'s options are TrainSettings' fields: same flags as ever, defaults from the dataclass."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from pathlib import Path
+
+import pytest
+
+from model.precision import PRECISIONS
+from model.temporal import TEMPORAL_ENCODERS
+from train.__main__ import build_parser
+from train.settings import TrainSettings
+
+FLAGS = (
+    "--data --out --layout --epochs --frames --image-size --batch-size --lr --weight-decay --val-split --seed "
+    "--pretrained --workers --temporal --face-crop --train-frames --crop --eval-every --patience --precision "
+    "--cache-dir --time-limit --threads --augment --ffpp-quality"
+).split()
+
+
+def test_every_setting_is_an_option_with_the_flags_of_before():
+    options = {action.dest: action for action in build_parser()._actions if action.dest != "help"}
+    assert set(options) == {setting.name for setting in fields(TrainSettings)}
+    assert sorted(flag for action in options.values() for flag in action.option_strings) == sorted(FLAGS)
+
+
+def test_parsed_defaults_are_the_dataclass_defaults():
+    parsed = TrainSettings(**vars(build_parser().parse_args(["--data", "videos"])))
+    assert parsed == TrainSettings(data=Path("videos"))
+
+
+def test_choices_come_from_the_registries_and_values_are_checked():
+    parser = build_parser()
+    options = {action.dest: action for action in parser._actions}
+    assert tuple(options["temporal"].choices) == tuple(TEMPORAL_ENCODERS)
+    assert tuple(options["precision"].choices) == PRECISIONS
+    parsed = parser.parse_args(["--data", "d", "--time-limit", "2.5", "--face-crop", "--train-frames", "3"])
+    assert (parsed.time_limit_min, parsed.face_crop, parsed.train_frames, parsed.out) == (
+        2.5,
+        True,
+        3,
+        TrainSettings.out,
+    )
+    for bad in (["--epochs", "0"], ["--lr", "-1"], ["--temporal", "lstm"], ["--precision", "fp16"]):
+        with pytest.raises(SystemExit):
+            parser.parse_args(["--data", "d", *bad])
