@@ -3,9 +3,12 @@
 // that had the focus gets it back.
 
 export function redrawKeepingFocus(container, attribute, redraw) {
-  const focused = container.contains(document.activeElement) ? document.activeElement.dataset[attribute] : undefined;
+  const active = container.contains(document.activeElement) ? document.activeElement : null;
+  const focused = active?.dataset[attribute];
   redraw();
   if (focused === undefined) return;
-  const again = [...container.querySelectorAll(`[data-${attribute}]`)].find((element) => element.dataset[attribute] === focused);
+  const again = [...container.querySelectorAll(`${active.localName}[data-${attribute}]`)].find(
+    (element) => element.dataset[attribute] === focused,
+  );
   again?.focus();
 }
