@@ -44,7 +44,7 @@ async function requireReadyServer(api) {
 // Runs one analysis; the worker stays alive until its heatmaps are stored too.
 async function analyse(request, sender, run) {
   const api = await currentApi();
-  const cached = await cachedResult(api, request.url);
+  const cached = await cachedResult(api, request.url, request.coverage);
   if (cached) return { entry: cached, cached: true };
   await requireReadyServer(api);
   const { entry, explained } = await keepAliveUntil(run(api, request, sender, progressReporter(request, sender)));

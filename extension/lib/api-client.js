@@ -8,6 +8,11 @@ const TIMEOUT_MS = { health: 3000, model: 5000, analysis: 180000 };
 
 export { HealthStatus }; // where callers of the client have always found it
 
+// How much of a video a prediction covers: the default 16 frames, or every segment of it.
+export const Coverage = Object.freeze({ SAMPLED: "sampled", FULL: "full" });
+
+const predictPath = (coverage) => (coverage === Coverage.FULL ? "predict?coverage=full" : "predict");
+
 // The error a non-2xx answer stands for: the proxy's `{error, code}` when it sent one.
 export function errorFromAnswer(status, body) {
   const message = (body && typeof body.error === "string" && body.error) || `The proxy answered HTTP ${status}.`;
@@ -75,7 +80,8 @@ export function createApiClient(proxyUrl, fetchImpl = globalThis.fetch) {
       }
     },
     model: () => call("model", {}, TIMEOUT_MS.model),
-    predictBytes: async (bytes, contentType) => checkPrediction(await post("predict", bytes, contentType)),
+    predictBytes: async (bytes, contentType, coverage = Coverage.SAMPLED) =>
+      checkPrediction(await post(predictPath(coverage), bytes, contentType)),
     explainBytes: async (bytes, contentType) => checkPrediction(await post("explain", bytes, contentType)),
     predictFrames: async (frames, fps) => checkPrediction(await post("predict", framesBody(frames, fps), "application/json")),
     explainFrames: async (frames, fps) => checkPrediction(await post("explain", framesBody(frames, fps), "application/json")),

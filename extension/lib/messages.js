@@ -17,7 +17,8 @@ export const MessageType = Object.freeze({
 const isString = (value) => typeof value === "string" && value.length > 0;
 const isHttpUrl = (value) => isString(value) && /^https?:\/\//i.test(value);
 
-// Required fields of each request type, with the check each must pass.
+// Required fields of each request type, with the check each must pass. (ANALYSE_URL may add
+// `coverage: "full"`, a whole-video check asked from the side panel.)
 const SCHEMAS = {
   [MessageType.ANALYSE_URL]: { url: isHttpUrl, videoId: isString },
   [MessageType.ANALYSE_FRAMES]: {

@@ -193,6 +193,11 @@ function renderTimeline(entry, onSeek) {
   ));
 }
 
+// A whole-video check needs the file: offered for downloaded videos that have no segments yet.
+function renderCoverageAction(entry) {
+  byId("coverage-action").hidden = entry.source !== EntrySource.DOWNLOAD || timelineOf(entry.result).length > 0;
+}
+
 export function renderResult(entry, explanation, onSeek = () => {}) {
   byId("result").hidden = !entry;
   byId("empty").hidden = Boolean(entry);
@@ -200,6 +205,7 @@ export function renderResult(entry, explanation, onSeek = () => {}) {
   renderVerdict(entry);
   renderFacts(entry);
   renderTimeline(entry, onSeek);
+  renderCoverageAction(entry);
   renderChart(entry);
   renderHeatmaps(entry, explanation);
 }

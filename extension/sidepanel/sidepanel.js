@@ -8,10 +8,28 @@ import { renderHistory } from "./history-view.js";
 import { seekVideo } from "../common/seek-video.js";
 import { loadMenuCheck, MenuCheckState } from "../common/menu-check-store.js";
 import { videoName } from "../lib/video-name.js";
+import { MessageType, unwrap } from "../lib/messages.js";
+import { Coverage } from "../lib/api-client.js";
 
 const HEALTH_REFRESH_MS = 10000;
 
 let renderCount = 0;
+let shownEntry = null;
+
+// Re-analyses the shown (downloaded) video segment by segment; the new entry replaces the old one.
+async function checkWholeVideo() {
+  const entry = shownEntry;
+  const status = document.getElementById("coverage-status");
+  if (!entry) return;
+  status.textContent = `Checking the whole of ${videoName(entry.url)}, segment by segment…`;
+  const request = { type: MessageType.ANALYSE_URL, url: entry.url, videoId: "side-panel", coverage: Coverage.FULL };
+  try {
+    unwrap(await chrome.runtime.sendMessage({ ...request, pageUrl: entry.pageUrl, pageTitle: entry.pageTitle }));
+    status.textContent = `Checked the whole of ${videoName(entry.url)}.`;
+  } catch (error) {
+    status.textContent = `Could not check the whole video: ${error.message}`;
+  }
+}
 
 async function onSeek(entry, seconds) {
   const status = document.getElementById("seek-status");
@@ -39,12 +57,14 @@ async function render() {
   const entry = selectedEntry(history, selectedKey);
   const explanation = entry ? await loadExplanation(entry.key) : null;
   if (thisRender !== renderCount) return; // a newer render is under way: never draw stale data
+  shownEntry = entry;
   renderMenuCheck(menuCheck);
   renderResult(entry, explanation, onSeek);
   renderHistory(history, entry?.key, selectEntry);
 }
 
 document.getElementById("clear-history").addEventListener("click", () => clearHistory());
+document.getElementById("whole-video").addEventListener("click", checkWholeVideo);
 
 // Storage is the single source of truth: the worker writes, the panel redraws.
 chrome.storage.onChanged.addListener((changes, area) => {

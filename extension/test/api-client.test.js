@@ -56,3 +56,26 @@ test("an unreachable proxy is offline, with its address in the reason", async ()
   assert.match(health.reason, new RegExp(proxyUrl.replace(/[.]/g, "\\.")));
   await assert.rejects(api.predictFrames(["AAAA"]), (error) => error.code === "offline");
 });
+
+test("a whole-video prediction asks for coverage=full; the default one does not", async () => {
+  const { createServer } = await import("node:http");
+  const paths = [];
+  const server = createServer((request, response) => {
+    paths.push(request.url);
+    request.resume();
+    request.on("end", () => {
+      response.writeHead(200, { "Content-Type": "application/json" });
+      response.end(JSON.stringify({ label: "real", probability: 0.1, confidence: 0.9 }));
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const { Coverage } = await import("../lib/api-client.js");
+    const api = createApiClient(`http://127.0.0.1:${server.address().port}`);
+    await api.predictBytes(new Uint8Array([1, 2, 3]), "video/mp4");
+    await api.predictBytes(new Uint8Array([1, 2, 3]), "video/mp4", Coverage.FULL);
+    assert.deepEqual(paths, ["/api/predict", "/api/predict?coverage=full"]);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+});

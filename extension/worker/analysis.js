@@ -7,6 +7,7 @@ import { readCapped, uploadContentType, MAX_DOWNLOAD_BYTES } from "../lib/downlo
 import { extractOverlays, extractSaliency, ExplanationState } from "../lib/explanation.js";
 import { createTimedCache } from "../lib/timed-cache.js";
 import { Stage } from "../lib/badge-state.js";
+import { Coverage } from "../lib/api-client.js";
 import { originOf } from "../lib/host-access.js";
 import { hasHostAccess } from "./host-access.js";
 import {
@@ -35,11 +36,12 @@ async function servedModelVersion(api) {
   return (await servedModel(api))?.version ?? null;
 }
 
-// A cached result, unless the proxy serves a different model version than the one that made it.
-// With the proxy down, the cached result stands.
-export async function cachedResult(api, url) {
+// A cached result, unless the proxy serves a different model version than the one that made it
+// (or a whole-video check is asked for and the entry covers 16 frames only). With the proxy
+// down, the cached result stands.
+export async function cachedResult(api, url, coverage = Coverage.SAMPLED) {
   const entry = lookup(await loadHistory(), cacheKey(url));
-  if (!entry) return null;
+  if (!entry || (coverage === Coverage.FULL && entry.result?.coverage !== Coverage.FULL)) return null;
   const version = await servedModelVersion(api);
   return version === null || String(version) === String(entry.result?.model?.version) ? entry : null;
 }
@@ -119,7 +121,7 @@ export async function analyseUrl(api, request, sender, report) {
   const model = await servedModel(api);
   return predictAndRecord(
     (result) => newEntry(request, sender, EntrySource.DOWNLOAD, result, model),
-    () => api.predictBytes(bytes, contentType),
+    () => api.predictBytes(bytes, contentType, request.coverage),
     () => api.explainBytes(bytes, contentType),
   );
 }
