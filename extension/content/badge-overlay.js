@@ -3,6 +3,7 @@
 // away from the player's controls at the bottom.
 
 import { BADGE_STATES, BADGE_TEXT, BADGE_FOCUS, BADGE_TAG } from "../lib/palette.js";
+import { BadgeState } from "../lib/badge-state.js";
 
 const HOST_ID = "deepfake-detector-overlay";
 const INSET_PX = 8;
@@ -34,12 +35,12 @@ const STYLE = `
 .tag { flex: none; padding: 0 5px; border-radius: 6px; font-weight: 700; font-size: 10px;
   background: ${BADGE_TAG.background}; color: ${BADGE_TAG.text}; }
 .bar { position: absolute; left: 0; bottom: 0; height: 2px; width: 0; background: ${BADGE_FOCUS}; }
-.badge[data-state="analysing"] .dot { animation: pulse 1s infinite alternate; }
-.badge[data-state="offline"] .dot { border: 1px solid #bbb; }
+.badge[data-state="${BadgeState.ANALYSING}"] .dot { animation: pulse 1s infinite alternate; }
+.badge[data-state="${BadgeState.OFFLINE}"] .dot { border: 1px solid #bbb; }
 ${STATE_STYLE}
 .announcer { position: fixed; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 @keyframes pulse { from { opacity: .35; } to { opacity: 1; } }
-@media (prefers-reduced-motion: reduce) { .badge[data-state="analysing"] .dot { animation: none; } }
+@media (prefers-reduced-motion: reduce) { .badge[data-state="${BadgeState.ANALYSING}"] .dot { animation: none; } }
 `;
 
 export function createOverlay() {
@@ -111,7 +112,7 @@ function render(element, view, badge, attributes) {
   }
   element.title = view.title;
   element.setAttribute("aria-label", view.ariaLabel);
-  bar.style.width = badge.state === "analysing" ? `${Math.round(badge.progress * 100)}%` : "0";
+  bar.style.width = badge.state === BadgeState.ANALYSING ? `${Math.round(badge.progress * 100)}%` : "0";
 }
 
 // Puts the badge at the top-left of the video's viewport rectangle, or hides it when the

@@ -3,6 +3,7 @@
 import { AnalysisError, ErrorCode } from "./errors.js";
 import { HealthStatus, healthOfFailure } from "./health.js";
 import { apiUrl } from "./settings.js";
+import { Verdict } from "./answer-view.js";
 
 const TIMEOUT_MS = { health: 3000, model: 5000, analysis: 180000 };
 
@@ -26,7 +27,7 @@ export function errorFromAnswer(status, body) {
 export function checkPrediction(body) {
   const ok =
     body &&
-    (body.label === "real" || body.label === "fake") &&
+    (body.label === Verdict.REAL || body.label === Verdict.FAKE) &&
     typeof body.probability === "number" &&
     typeof body.confidence === "number";
   if (!ok) throw new AnalysisError(ErrorCode.BAD_RESPONSE, "The proxy's answer lacks label, probability or confidence.");
