@@ -8,6 +8,7 @@ the .pth. Any TorchServe host with the Python dependencies serves it without thi
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -70,7 +71,10 @@ def build_archive(checkpoint_path: Path, export_path: Path, model_name: str = MO
     with tempfile.TemporaryDirectory(prefix="mar-stage-") as folder:
         staged = stage_packages(Path(folder))
         command = archiver_command(checkpoint_path, staged, export_path, model_name, str(checkpoint["version"]))
-        result = subprocess.run(command, capture_output=True, text=True)
+        # torch-model-archiver assembles every archive in $TMPDIR/<model name> and deletes that folder
+        # first: two builds at once (tests, helpers) would mix their files without a TMPDIR of their own.
+        environment = {**os.environ, "TMPDIR": folder}
+        result = subprocess.run(command, capture_output=True, text=True, env=environment)
     if result.returncode != 0:
         raise ArchiveError(
             f"torch-model-archiver failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}"
