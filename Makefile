@@ -5,12 +5,13 @@ CHECKPOINT := checkpoints/deepfake.pth
 MAR := model_store/deepfake.mar
 SERVING_SOURCES := $(shell find model serving stack -name '*.py' 2>/dev/null)
 
-.PHONY: help setup model archive serve test test-fast test-js bench clean
+.PHONY: help setup model archive serve lint test test-fast test-js bench clean
 
 help:
 	@echo "make serve      set up, build the demo model if missing, serve TorchServe + proxy"
 	@echo "make test       set up and run the whole suite (Python + extension JS)"
-	@echo "make test-fast  unit tests only (pure logic, seconds)"
+	@echo "make test-fast  lint + unit tests only (pure logic, seconds)"
+	@echo "make lint       ruff check + ruff format --check (pyproject.toml), seconds"
 	@echo "make model      train the demo model on synthetic data -> $(CHECKPOINT)"
 	@echo "make archive    package $(CHECKPOINT) -> $(MAR)"
 	@echo "make bench      benchmarks (medians) -> bench/results/"
@@ -35,11 +36,17 @@ archive: setup $(MAR)
 serve: setup $(MAR)
 	$(PY) -m stack.serve
 
-test: setup
+# Lint first: seconds, and it fails before minutes of tests. `ruff check --fix` and `ruff format`
+# mend most of what it finds.
+lint:
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+test: setup lint
 	node --test extension/test/
 	$(PY) -m pytest
 
-test-fast: setup
+test-fast: setup lint
 	$(PY) -m pytest tests/unit
 
 test-js:

@@ -70,10 +70,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     top = ", ".join(f"{answer['frames']['timestamps_s'][slot]:.1f}s" for slot in answer["explanation"]["top_frames"])
     print(
-        f"{args.video.name}: {answer['label']} P(fake)={answer['probability']:.3f}; most decisive frames at {top or '-'}"
+        f"{args.video.name}: {answer['label']} P(fake)={answer['probability']:.3f}; "
+        f"most decisive frames at {top or '-'}"
     )
     print(
-        f"wrote {args.out}/contact_sheet.png, frame_00..{len(answer['frames']['indices']) - 1:02d}.png, explanation.json"
+        f"wrote {args.out}/contact_sheet.png, frame_00..{len(answer['frames']['indices']) - 1:02d}.png, "
+        "explanation.json"
     )
     return 0
 

@@ -20,7 +20,7 @@ from model.checkpoint import DEFAULT_CHECKPOINT, CheckpointError, load_detector
 from model.config import ModelConfig
 from model.frames import sample_clip
 from model.network import DeepfakeDetector
-from model.preprocess import preprocess_frames
+from model.preprocess import preprocess_clip
 from serving.gradcam import clip_gradcam
 
 MASK_THRESHOLD = 127  # uint8 blend weight: more than half the manipulated copy
@@ -46,7 +46,7 @@ def video_pointing(
     detector: DeepfakeDetector, config: ModelConfig, video: Path, masks: np.ndarray
 ) -> list[tuple[float, float, bool]]:
     sampled = sample_clip(video.read_bytes(), config.num_frames)
-    cams = clip_gradcam(detector, preprocess_frames(sampled.frames, config)).numpy()
+    cams = clip_gradcam(detector, preprocess_clip(sampled.frames, config).tensor).numpy()
     results = (frame_pointing(cam, masks[min(index, len(masks) - 1)]) for cam, index in zip(cams, sampled.indices))
     return [result for result in results if result is not None]
 

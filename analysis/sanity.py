@@ -23,7 +23,7 @@ from model.checkpoint import DEFAULT_CHECKPOINT, CheckpointError, load_detector
 from model.errors import VideoInputError
 from model.frames import sample_clip
 from model.network import DeepfakeDetector
-from model.preprocess import preprocess_frames
+from model.preprocess import preprocess_clip
 from serving.gradcam import clip_gradcam
 
 
@@ -72,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         detector, config, _ = load_detector(args.checkpoint)
         clips = [
-            preprocess_frames(sample_clip(path.read_bytes(), config.num_frames).frames, config) for path in args.videos
+            preprocess_clip(sample_clip(path.read_bytes(), config.num_frames).frames, config).tensor
+            for path in args.videos
         ]
     except (CheckpointError, VideoInputError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -14,17 +14,12 @@ import os
 import platform
 import statistics
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import torch
 
-from model.precision import native_bf16, uses_bf16
-from model.checkpoint import build_from_checkpoint, read_checkpoint
-from model.frames import sample_video
-from tests.fixtures.media import shared_video_files
-
-from .floors import (
+from bench.floors import (
     bf16_drift,
     forward_variants,
     naive_peer,
@@ -33,10 +28,14 @@ from .floors import (
     throughput_floor,
     with_torch_threads,
 )
-from .report import markdown
-from .served import load_run, served_stack, worker_peak_rss
-from .stats import REPO_ROOT
-from .videos import GENERATED, generated_video
+from bench.report import markdown
+from bench.served import load_run, served_stack, worker_peak_rss
+from bench.stats import REPO_ROOT
+from bench.videos import GENERATED, generated_video
+from model.checkpoint import build_from_checkpoint, read_checkpoint
+from model.frames import sample_video
+from model.precision import native_bf16, uses_bf16
+from tests.fixtures.media import shared_video_files
 
 NAIVE_MEMORY_LIMIT_GB = 4.0  # the machine is shared: the naive peer may not take it all
 CONCURRENCIES = (1, 4, 8)
@@ -58,7 +57,10 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument(
         "--torch-threads",
         type=int,
-        help="DEEPFAKE_TORCH_THREADS for the served workers (default: unset, cores shared among the busy workers per batch)",
+        help=(
+            "DEEPFAKE_TORCH_THREADS for the served workers "
+            "(default: unset, cores shared among the busy workers per batch)"
+        ),
     )
     parser.add_argument(
         "--precision",
@@ -150,7 +152,7 @@ def main() -> None:
     started = time.monotonic()
     results: dict = {
         "machine": machine(),
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "quick": arguments.quick,
     }
     paths = {video.name: generated_video(video, arguments.out / "videos") for video in GENERATED}

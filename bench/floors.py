@@ -7,13 +7,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import torch
 
+from bench.stats import median_seconds, run_python_measuring_peak
 from model.config import ModelConfig
 from model.frames import sample_clip, sample_video
 from model.inference import score_clips
 from model.network import DeepfakeDetector, build_detector
-from model.preprocess import preprocess_frames
-
-from .stats import median_seconds, run_python_measuring_peak
+from model.preprocess import preprocess_clip
 
 NAIVE_PEER = """
 import sys, time, av
@@ -115,10 +114,10 @@ def pipeline_floor(detector: DeepfakeDetector, data: bytes, bf16: bool, repeats:
     """One video, in process: decode+sample, preprocess, forward (as served)."""
     config = ModelConfig()
     sampled = sample_clip(data, config.num_frames)
-    clip = preprocess_frames(sampled.frames, config)
+    clip = preprocess_clip(sampled.frames, config).tensor
     return {
         "decode_s": median_seconds(lambda: sample_clip(data, config.num_frames), repeats),
-        "preprocess_s": median_seconds(lambda: preprocess_frames(sampled.frames, config), repeats),
+        "preprocess_s": median_seconds(lambda: preprocess_clip(sampled.frames, config).tensor, repeats),
         "forward_s": median_seconds(lambda: score_clips(detector, [clip], bf16=bf16), repeats),
     }
 
@@ -128,7 +127,7 @@ def throughput_floor(detector: DeepfakeDetector, data: bytes, bf16: bool, videos
     config = ModelConfig()
 
     def prepared(_) -> torch.Tensor:
-        return preprocess_frames(sample_clip(data, config.num_frames).frames, config)
+        return preprocess_clip(sample_clip(data, config.num_frames).frames, config).tensor
 
     def sequential():
         for index in range(videos):
@@ -151,7 +150,7 @@ def bf16_drift(detector: DeepfakeDetector, paths) -> dict:
     config = ModelConfig()
     drift = {}
     for path in paths:
-        clip = preprocess_frames(sample_video(path, config.num_frames).frames, config)
+        clip = preprocess_clip(sample_video(path, config.num_frames).frames, config).tensor
         fp32, bf16 = (score_clips(detector, [clip], bf16=flag)[0].probability for flag in (False, True))
         drift[path.name] = abs(fp32 - bf16)
     return drift

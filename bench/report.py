@@ -131,7 +131,8 @@ def markdown(results: dict) -> str:
             else ""
         )
         lines.append(
-            f"| {name} | {video['size_mb']:.1f} MB | {video['frames_total']} | {video['sample_s']:.3f} | {fmt(video['sample_peak_mb'], 0)} "
+            f"| {name} | {video['size_mb']:.1f} MB | {video['frames_total']} | {video['sample_s']:.3f} "
+            f"| {fmt(video['sample_peak_mb'], 0)} "
             f"| {fmt(naive)}{note} | {fmt(video['naive_peak_mb'], 0)} | {fmt(ratio(naive, video['sample_s']), 1)}x |"
         )
     lines += ["", "### In-process floor, 10 s 720p (suffix: torch threads)", ""]
@@ -157,7 +158,8 @@ def served_markdown(served: dict | None) -> list[str]:
     ]
     for run in served["load"]:
         lines.append(
-            f"| {run['route']} | {run['concurrency']} | {run['requests']} x {run['runs']} | {run['p50_s']:.3f} | {run['p95_s']:.3f} | {run['videos_per_s']:.2f} |"
+            f"| {run['route']} | {run['concurrency']} | {run['requests']} x {run['runs']} "
+            f"| {run['p50_s']:.3f} | {run['p95_s']:.3f} | {run['videos_per_s']:.2f} |"
         )
     lines += [
         "",
@@ -166,7 +168,8 @@ def served_markdown(served: dict | None) -> list[str]:
     ]
     for name, rss in served["rss"].items():
         lines.append(
-            f"| {name} | {rss['resting_rss_mb']:.0f} | {rss['peak_rss_mb']:.0f} | {growth_mb(rss):.0f} | {rss['latency_s']:.2f} |"
+            f"| {name} | {rss['resting_rss_mb']:.0f} | {rss['peak_rss_mb']:.0f} | {growth_mb(rss):.0f} "
+            f"| {rss['latency_s']:.2f} |"
         )
     return lines
 

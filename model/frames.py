@@ -19,15 +19,16 @@ from __future__ import annotations
 import bisect
 import io
 import time
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Iterator, Sequence
+from typing import BinaryIO
 
 import av
 import numpy as np
 from PIL import Image
 
-from .errors import VideoInputError
+from model.errors import VideoInputError
 
 VideoSource = bytes | bytearray | memoryview | str | Path | BinaryIO
 
@@ -305,7 +306,7 @@ def _decode_wanted_frames(
     """Walk forward through the wanted pts; seek only past a keyframe. Returns (pts, RGB) per wanted slot."""
     taken: list[tuple[int, np.ndarray]] = []
     frames = _decoded_frames(container, stream)
-    position = wanted[0] if keyframes[0] >= wanted[0] else keyframes[0]  # where decoding stands now
+    position = min(wanted[0], keyframes[0])  # where decoding stands now
     try:
         for target in wanted:
             if taken and taken[-1][0] >= target:

@@ -8,8 +8,8 @@ import torch
 from torch import Tensor, nn
 from torchvision.models import resnet18
 
-from .config import ModelConfig
-from .temporal import build_temporal_encoder
+from model.config import ModelConfig
+from model.temporal import build_temporal_encoder
 
 FEATURE_DIM = 512  # ResNet18's pooled feature size
 

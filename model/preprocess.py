@@ -8,15 +8,15 @@ face (model/faces.py), or kept whole where no face is found; which one is report
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import cv2
 import numpy as np
 import torch
 
-from .config import ModelConfig
-from .faces import FaceCrop, crop_frame, locate_face_crops
+from model.config import ModelConfig
+from model.faces import FaceCrop, crop_frame, locate_face_crops
 
 
 def resize_frame(frame: np.ndarray, size: int) -> np.ndarray:
@@ -28,7 +28,7 @@ def resize_frame(frame: np.ndarray, size: int) -> np.ndarray:
     return cv2.resize(frame, (size, size), interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR)
 
 
-def frames_to_uint8_clip(frames: Sequence[np.ndarray], size: int) -> np.ndarray:
+def resize_frames(frames: Sequence[np.ndarray], size: int) -> np.ndarray:
     """(T, S, S, 3) uint8: the compact form training caches on disk."""
     return np.stack([resize_frame(np.ascontiguousarray(frame), size) for frame in frames])
 
@@ -42,7 +42,7 @@ def normalize_clip(clip: np.ndarray | torch.Tensor, mean: Sequence[float], std: 
 
 
 @dataclass(frozen=True)
-class PreparedClip:
+class ClipPixels:
     pixels: np.ndarray  # (T, S, S, 3) uint8: what the network sees, before normalisation
     faces: list[FaceCrop] | None  # per frame with config.face_crop, else None
 
@@ -56,23 +56,20 @@ class PreprocessedClip:
         return None if self.faces is None else [face.to_dict() for face in self.faces]
 
 
-def prepare_clip(frames: Sequence[np.ndarray], config: ModelConfig) -> PreparedClip:
-    """RGB uint8 frames of one clip, in time order -> (face crop) + resize. Training caches this."""
+def crop_and_resize(frames: Sequence[np.ndarray], config: ModelConfig) -> ClipPixels:
+    """RGB uint8 frames of one clip, in time order -> (face crop) + resize: preprocess_clip's first
+    half, what training caches."""
     if len(frames) == 0:
         raise ValueError("no frames to preprocess")
     if not config.face_crop:
-        return PreparedClip(frames_to_uint8_clip(frames, config.image_size), None)
+        return ClipPixels(resize_frames(frames, config.image_size), None)
     faces = locate_face_crops(frames)
     crops = [crop_frame(frame, face) for frame, face in zip(frames, faces)]
-    return PreparedClip(frames_to_uint8_clip(crops, config.image_size), faces)
+    return ClipPixels(resize_frames(crops, config.image_size), faces)
 
 
 def preprocess_clip(frames: Sequence[np.ndarray], config: ModelConfig) -> PreprocessedClip:
-    """RGB uint8 frames -> the (T, 3, S, S) tensor the network takes, and the face crops used."""
-    prepared = prepare_clip(frames, config)
-    return PreprocessedClip(normalize_clip(prepared.pixels, config.mean, config.std), prepared.faces)
-
-
-def preprocess_frames(frames: Sequence[np.ndarray], config: ModelConfig) -> torch.Tensor:
-    """RGB uint8 frames -> the (T, 3, S, S) tensor the network takes."""
-    return preprocess_clip(frames, config).tensor
+    """RGB uint8 frames -> the (T, 3, S, S) tensor the network takes, and the face crops used:
+    crop_and_resize, then normalize_clip."""
+    pixels = crop_and_resize(frames, config)
+    return PreprocessedClip(normalize_clip(pixels.pixels, config.mean, config.std), pixels.faces)

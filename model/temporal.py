@@ -88,7 +88,8 @@ class TemporalTransformer(nn.Module):
     def forward(self, frame_features: Tensor) -> Tensor:
         if frame_features.shape[1] != self.num_frames:
             raise ValueError(
-                f"this Transformer encoder was built for {self.num_frames} frames per clip, got {frame_features.shape[1]}"
+                f"this Transformer encoder was built for {self.num_frames} frames per clip, "
+                f"got {frame_features.shape[1]}"
             )
         return self.encoder(frame_features + self.positions).mean(dim=1)
 

@@ -21,10 +21,11 @@ class TorchServeKeys:
 
 
 def parse_key_file(text: str) -> TorchServeKeys:
-    """key_file.json as TorchServe 0.12 writes it: {"management": {"key": ...}, "inference": {"key": ...}, "API": {...}}."""
+    """key_file.json as TorchServe 0.12 writes it:
+    {"management": {"key": ...}, "inference": {"key": ...}, "API": {...}}."""
     document = json.loads(text)
     if not isinstance(document, dict):
-        raise ValueError("key file is not a JSON object")
+        raise ValueError("key file is not a JSON object")  # noqa: TRY004 (callers catch ValueError)
 
     def key_of(section: str) -> str | None:
         entry = document.get(section)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterable, Iterator
 from contextlib import contextmanager
-from typing import Any, AsyncIterable, Iterator
+from typing import Any
 
 import httpx
 

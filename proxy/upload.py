@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import AsyncIterable, AsyncIterator, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Mapping
 
 from starlette.requests import ClientDisconnect
 
 from proxy.errors import ApiError
 
 ACCEPTED_TYPES = ("multipart/form-data", "application/json", "application/octet-stream")
-ACCEPTED_HINT = "send the video as multipart field 'file', a raw body (application/octet-stream or video/*), or JSON {\"frames\": [...]}"
+ACCEPTED_HINT = (
+    "send the video as multipart field 'file', a raw body (application/octet-stream or video/*), "
+    'or JSON {"frames": [...]}'
+)
 
 
 def forwarded_content_type(header: str | None) -> str:

@@ -4,18 +4,18 @@ load each busy worker gets its share, so the workers never oversubscribe the cor
 
 Workers of one TorchServe are sibling processes (same parent: the frontend). Each marks itself
 busy with an empty file in the temp dir, named by the model, the frontend's pid and its own pid
-(no folder: nothing is left behind when the server stops). A mark whose process is gone or is no sibling (a killed worker's, its pid
-reused) does not count and is removed. Linux only (/proc): elsewhere every worker counts itself
-alone, so set DEEPFAKE_TORCH_THREADS there.
+(no folder: nothing is left behind when the server stops). A mark whose process is gone or is no
+sibling (a killed worker's, its pid reused) does not count and is removed. Linux only (/proc):
+elsewhere every worker counts itself alone, so set DEEPFAKE_TORCH_THREADS there.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 
 def sibling_marks_prefix(model_name: str) -> Path:

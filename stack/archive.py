@@ -1,8 +1,9 @@
 """`python -m stack.archive --checkpoint checkpoints/deepfake.pth` -> model_store/deepfake.mar.
 
 Validates the checkpoint, stages the code it needs and runs torch-model-archiver. The archive is
-self-contained: the handler entry file at its root, the `serving` and `model` packages beside it (TorchServe unpacks the .mar and puts that folder on the worker's path), and
-the .pth. Any TorchServe host with the Python dependencies serves it without this repository.
+self-contained: the handler entry file at its root, the `serving` and `model` packages beside it
+(TorchServe unpacks the .mar and puts that folder on the worker's path), and the .pth. Any
+TorchServe host with the Python dependencies serves it without this repository.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def build_archive(checkpoint_path: Path, export_path: Path, model_name: str = MO
         # torch-model-archiver assembles every archive in $TMPDIR/<model name> and deletes that folder
         # first: two builds at once (tests, helpers) would mix their files without a TMPDIR of their own.
         environment = {**os.environ, "TMPDIR": folder}
-        result = subprocess.run(command, capture_output=True, text=True, env=environment)
+        result = subprocess.run(command, capture_output=True, text=True, env=environment, check=False)
     if result.returncode != 0:
         raise ArchiveError(
             f"torch-model-archiver failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}"

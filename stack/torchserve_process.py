@@ -93,7 +93,13 @@ def start(instance: TorchServeInstance, mar_name: str = "deepfake.mar") -> None:
     (instance.workdir / "logs").mkdir(exist_ok=True)
     with open(instance.workdir / "logs" / "torchserve.out", "ab") as output:
         launcher = subprocess.run(
-            command, cwd=instance.workdir, env=instance.env, stdout=output, stderr=subprocess.STDOUT, timeout=60
+            command,
+            cwd=instance.workdir,
+            env=instance.env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            timeout=60,
+            check=False,
         )
     if launcher.returncode != 0:
         raise RuntimeError(
@@ -151,7 +157,12 @@ def stop(instance: TorchServeInstance, timeout_s: float = 30.0) -> list[int]:
     (by pid, only this instance's). Returns the pids that had to be killed."""
     processes = server_processes(instance)
     subprocess.run(
-        [torchserve_executable(), "--stop"], cwd=instance.workdir, env=instance.env, capture_output=True, timeout=60
+        [torchserve_executable(), "--stop"],
+        cwd=instance.workdir,
+        env=instance.env,
+        capture_output=True,
+        timeout=60,
+        check=False,
     )
     _, alive = psutil.wait_procs(processes, timeout=timeout_s)
     for process in alive:

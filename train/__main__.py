@@ -9,12 +9,11 @@ from typing import get_args, get_type_hints
 
 from model.faces import FaceDetectorUnavailable
 from model.pretrained import PretrainedWeightsError
-
-from .datasets import DatasetError
-from .distributed import TooFewBatches
-from .loop import SettingsError, run_training
-from .settings import TrainSettings
-from .split import SplitError
+from train.datasets import DatasetError
+from train.distributed import TooFewBatches
+from train.loop import SettingsError, run_training
+from train.settings import TrainSettings
+from train.split import SplitError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,16 +60,17 @@ def main(argv: list[str] | None = None) -> int:
     ) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    if result["checkpoint"] is None:  # a torchrun rank other than 0: rank 0 reports
+    if result is None:  # a torchrun rank other than 0: rank 0 reports
         return 0
-    validation = result["metrics"]["validation"]
+    validation = result.metrics["validation"]
     auc = validation["roc_auc"]
     print(
-        f"wrote {result['checkpoint']} (best epoch {result['metrics']['best_epoch']}, validation ROC-AUC {auc if auc is None else round(auc, 4)}, accuracy {validation['accuracy']:.4f})"
+        f"wrote {result.checkpoint} (best epoch {result.metrics['best_epoch']}, validation ROC-AUC "
+        f"{auc if auc is None else round(auc, 4)}, accuracy {validation['accuracy']:.4f})"
     )
-    print("report: " + ", ".join(str(p) for p in result["report"].values()))
-    if result["summary"]["notice"]:
-        print(result["summary"]["notice"])
+    print("report: " + ", ".join(str(p) for p in result.report.values()))
+    if result.summary["notice"]:
+        print(result.summary["notice"])
     return 0
 
 

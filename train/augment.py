@@ -18,7 +18,7 @@ import av
 import cv2
 import numpy as np
 
-from .h264 import repeatable_x264_options
+from train.h264 import repeatable_x264_options
 
 JPEG_QUALITY_RANGE = (30, 95)  # training draws: from heavy blocking to near-lossless
 H264_CRF_RANGE = (23, 40)  # 23: x264's default quality; 40: heavy, as after repeated re-uploads

@@ -9,17 +9,17 @@ care about T) lets a step see many distinct pairs, which is what teaches the art
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple, Sequence
+from typing import NamedTuple
 
 import cv2
 import numpy as np
 import torch
 
 from model.preprocess import normalize_clip
-
-from .augment import Degradation, degrade_clip, random_degradation
-from .cache import CachedVideo, load_frames
+from train.augment import Degradation, degrade_clip, random_degradation
+from train.cache import CachedVideo, load_frames
 
 
 @dataclass(frozen=True)

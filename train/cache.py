@@ -2,7 +2,7 @@
 
 Decoding (and face cropping) is the slow path of training; every epoch after the first reads
 these arrays (memory mapped, so datasets larger than RAM work). What is cached is exactly
-`model.preprocess.prepare_clip`'s output, the pixels serving feeds the network. An entry is keyed
+`model.preprocess.crop_and_resize`'s output, the pixels serving feeds the network. An entry is keyed
 by the video's path, size and modification time and by T, S and the face-crop switch, so a
 changed video or setting is decoded again.
 """
@@ -22,9 +22,8 @@ from tqdm import tqdm
 from model.config import ModelConfig
 from model.errors import VideoInputError
 from model.frames import sample_video
-from model.preprocess import prepare_clip
-
-from .datasets import VideoItem
+from model.preprocess import crop_and_resize
+from train.datasets import VideoItem
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,7 @@ def decode_to_cache(job: tuple[Path, Path, ModelConfig]) -> str | None:
         sampled = sample_video(video, config.num_frames)
     except VideoInputError as error:
         return f"{error.code}: {error.message}"
-    clip = prepare_clip(sampled.frames, config).pixels
+    clip = crop_and_resize(sampled.frames, config).pixels
     temporary = target.with_name(f"{target.stem}.{os.getpid()}.tmp.npy")
     np.save(temporary, clip)
     temporary.replace(target)

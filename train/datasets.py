@@ -158,7 +158,7 @@ def read_celebdf(root: Path) -> list[VideoItem]:
     listed_missing = test_names - {item.path.relative_to(root).as_posix() for item in items}
     if listed_missing:
         raise DatasetError(
-            f"{CELEBDF_TEST_LIST} lists {len(listed_missing)} videos not found, e.g. {sorted(listed_missing)[0]}"
+            f"{CELEBDF_TEST_LIST} lists {len(listed_missing)} videos not found, e.g. {min(listed_missing)}"
         )
     return items
 

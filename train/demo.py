@@ -16,10 +16,9 @@ import time
 from pathlib import Path
 
 from model.checkpoint import DEFAULT_CHECKPOINT
-
-from .loop import run_training
-from .settings import TrainSettings
-from .synth.generate import MANIFEST, SynthSettings, generate_dataset
+from train.loop import run_training
+from train.settings import TrainSettings
+from train.synth.generate import MANIFEST, SynthSettings, generate_dataset
 
 # The recipe (train/README.md, "The demo model"): strength 5 is the lowest measured strength
 # that reached the target in the time; 160-px crops guided onto the manipulated region; rare
@@ -84,11 +83,12 @@ def main(argv: list[str] | None = None) -> int:
         data=args.data, out=args.out, seed=args.seed, workers=2, cache_dir=cache_dir, threads=args.threads, **DEMO_TRAIN
     )
     result = run_training(settings)
-    auc = result["metrics"]["validation"]["roc_auc"]
+    auc = result.metrics["validation"]["roc_auc"]
     print(
-        f"demo model: {args.out}, validation ROC-AUC {auc:.4f} on synthetic held-out clips, {time.monotonic() - started:.0f} s in all"
+        f"demo model: {args.out}, validation ROC-AUC {auc:.4f} on synthetic held-out clips, "
+        f"{time.monotonic() - started:.0f} s in all"
     )
-    print(result["summary"]["notice"])
+    print(result.summary["notice"])
     return 0
 
 

@@ -31,7 +31,7 @@ import torch.distributed as dist
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 
-from .batches import group_batches
+from train.batches import group_batches
 
 BACKEND = "gloo"
 # Ranks wait for rank 0 while it fills the frame cache and validates: that can take long. A

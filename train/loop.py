@@ -8,7 +8,7 @@ import math
 import os
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -23,15 +23,14 @@ from model.inference import DEFAULT_CHUNK_FRAMES, score_pixel_clips
 from model.network import DeepfakeDetector, build_detector
 from model.precision import uses_bf16
 from model.pretrained import load_backbone_weights
-
-from . import distributed
-from .batches import BatchPlan, group_batches, make_batch
-from .cache import CachedVideo, build_cache, load_frames
-from .datasets import read_dataset, summarize
-from .metrics import roc_auc
-from .report import Evaluation, write_report
-from .settings import TrainSettings
-from .split import class_counts, split_items
+from train import distributed
+from train.batches import BatchPlan, group_batches, make_batch
+from train.cache import CachedVideo, build_cache, load_frames
+from train.datasets import read_dataset, summarize
+from train.metrics import roc_auc
+from train.report import Evaluation, write_report
+from train.settings import TrainSettings
+from train.split import class_counts, split_items
 
 SYNTH_NOTICE = (
     "DEMO MODEL trained on synthetic clips (python -m train.synth, strength {strength}). These figures "
@@ -130,6 +129,16 @@ class FitResult:
     val_probabilities: np.ndarray
 
 
+@dataclass(frozen=True)
+class TrainingResult:
+    """What a run wrote (rank 0; other torchrun ranks get None)."""
+
+    checkpoint: Path
+    report: dict[str, Path]  # report file by suffix ("report.json", "roc.png", ...)
+    metrics: dict  # the checkpoint's `metrics`: headline figures per split, best_epoch
+    summary: dict  # the checkpoint's `data`: dataset and run description
+
+
 class SettingsError(ValueError):
     """Options that cannot work together."""
 
@@ -149,7 +158,8 @@ def frames_per_step(settings: TrainSettings) -> int:
     if settings.temporal != "mean":
         if settings.train_frames not in (None, settings.frames):
             raise SettingsError(
-                f"--temporal {settings.temporal} trains on whole clips: --train-frames must equal --frames ({settings.frames})"
+                f"--temporal {settings.temporal} trains on whole clips: "
+                f"--train-frames must equal --frames ({settings.frames})"
             )
         return settings.frames
     return settings.train_frames or 1
@@ -179,6 +189,65 @@ def prepare_data(settings: TrainSettings) -> PreparedData:
     return PreparedData(layout, items, train, val, test, cache.skipped)
 
 
+@dataclass
+class Optimisation:
+    """Everything a training step uses besides its batch."""
+
+    forward: Callable[[torch.Tensor], torch.Tensor]  # clips -> clip logits (through DDP under torchrun)
+    optimizer: torch.optim.Optimizer
+    scheduler: torch.optim.lr_scheduler.LambdaLR
+    loss_fn: nn.Module
+    bf16: bool
+
+    def step(self, clips: torch.Tensor, labels: torch.Tensor) -> float:
+        """One AdamW step on one batch; returns its loss."""
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
+            logits = self.forward(clips)
+        loss = self.loss_fn(logits, labels)
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        self.optimizer.step()
+        self.scheduler.step()
+        return float(loss.detach())
+
+
+def build_optimisation(
+    detector: DeepfakeDetector, train: list[CachedVideo], settings: TrainSettings, ranks: distributed.Ranks
+) -> Optimisation:
+    """AdamW with warm-up + cosine decay over the run's steps, class-weighted BCE."""
+    steps_per_epoch = distributed.steps_per_epoch(
+        len(group_batches(train, settings.batch_size, np.random.default_rng(0))), ranks
+    )
+    total_steps = steps_per_epoch * settings.epochs
+    optimizer = torch.optim.AdamW(detector.parameters(), lr=settings.lr, weight_decay=settings.weight_decay)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, _schedule(total_steps, warmup=min(50, total_steps // 10 + 1))
+    )
+    labels = video_labels(train)
+    pos_weight = torch.tensor((labels == 0).sum() / max(1, (labels == 1).sum()), dtype=torch.float32)
+    loss_fn = nn.BCEWithLogitsLoss(pos_weight=pos_weight)  # weighted: both classes count equally
+    forward = distributed.training_forward(detector, forward_clips, ranks)
+    return Optimisation(forward, optimizer, scheduler, loss_fn, uses_bf16(settings.precision))
+
+
+@dataclass
+class BestSoFar:
+    """The weights of the best validation ROC-AUC yet, and how many validations since."""
+
+    epoch: int = 0
+    auc: float = -1.0
+    state: dict = field(default_factory=dict)
+    val_probabilities: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    validations_since: int = 0
+
+    def consider(self, epoch: int, auc: float | None, detector: DeepfakeDetector, val_p: np.ndarray) -> None:
+        if (auc or 0.0) > self.auc:
+            self.epoch, self.auc, self.val_probabilities, self.validations_since = epoch, auc or 0.0, val_p, 0
+            self.state = {k: v.clone() for k, v in detector.state_dict().items()}
+        else:
+            self.validations_since += 1
+
+
 def fit(
     detector: DeepfakeDetector,
     config: ModelConfig,
@@ -191,85 +260,42 @@ def fit(
     Under torchrun, `ranks` shares the batches out and rank 0 alone validates and decides."""
     ranks = ranks or distributed.Ranks()
     rng = distributed.augmentation_rng(settings.seed, ranks)
-    bf16 = uses_bf16(settings.precision)
-    steps_per_epoch = distributed.steps_per_epoch(
-        len(group_batches(data.train, settings.batch_size, np.random.default_rng(0))), ranks
-    )
-    total_steps = steps_per_epoch * settings.epochs
-    optimizer = torch.optim.AdamW(detector.parameters(), lr=settings.lr, weight_decay=settings.weight_decay)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, _schedule(total_steps, warmup=min(50, total_steps // 10 + 1))
-    )
-    train_labels = video_labels(data.train)
-    pos_weight = torch.tensor((train_labels == 0).sum() / max(1, (train_labels == 1).sum()), dtype=torch.float32)
-    loss_fn = nn.BCEWithLogitsLoss(pos_weight=pos_weight)  # weighted: both classes count equally
+    optimisation = build_optimisation(detector, data.train, settings, ranks)
+    plan = BatchPlan(train_frames=frames_per_step(settings), crop=settings.crop, augment=settings.augment)
     val_labels = video_labels(data.val)
     deadline = started + 60 * settings.time_limit_min if settings.time_limit_min else None
     history: list[dict] = []
-    best = FitResult(history, 0, {}, np.zeros(0))
-    best_auc, evals_since_best = -1.0, 0
-    train_forward = distributed.training_forward(detector, forward_clips, ranks)
+    best = BestSoFar()
     for epoch in range(1, settings.epochs + 1):
-        losses = _train_epoch(
-            detector,
-            train_forward,
-            config,
-            data.train,
-            settings,
-            optimizer,
-            scheduler,
-            loss_fn,
-            bf16,
-            rng,
-            epoch,
-            ranks,
-        )
+        detector.train()
+        batches = distributed.epoch_batches(data.train, settings.batch_size, rng, settings.seed, epoch, ranks)
+        losses = [
+            optimisation.step(*make_batch(data.train, batch, plan, config.mean, config.std, rng))
+            for batch in tqdm(batches, desc=f"epoch {epoch}/{settings.epochs}", unit="step", leave=False)
+        ]
         row = {
             "epoch": epoch,
             "train_loss": distributed.mean_over_ranks(float(np.mean(losses)), ranks),
-            "lr": scheduler.get_last_lr()[0],
+            "lr": optimisation.scheduler.get_last_lr()[0],
             "seconds": round(time.monotonic() - started, 1),
         }
-        last = distributed.agree(
-            epoch == settings.epochs or (deadline is not None and time.monotonic() > deadline), ranks
-        )
+        out_of_time = deadline is not None and time.monotonic() > deadline
+        last = distributed.agree(epoch == settings.epochs or out_of_time, ranks)
         if ranks.is_main and (epoch % settings.eval_every == 0 or last):
-            val_p = predict(detector, data.val, config, bf16, "validating")
+            val_p = predict(detector, data.val, config, optimisation.bf16, "validating")
             row["val_auc"], row["val_loss"] = roc_auc(val_labels, val_p), _bce(val_labels, val_p)
-            if (row["val_auc"] or 0.0) > best_auc:
-                best_auc, evals_since_best = row["val_auc"] or 0.0, 0
-                best = FitResult(history, epoch, {k: v.clone() for k, v in detector.state_dict().items()}, val_p)
-            else:
-                evals_since_best += 1
+            best.consider(epoch, row["val_auc"], detector, val_p)
         history.append(row)
         if ranks.is_main:
             tqdm.write(_history_line(row))
-        if distributed.agree(last or bool(settings.patience and evals_since_best >= settings.patience), ranks):
+        patience_spent = bool(settings.patience and best.validations_since >= settings.patience)
+        if distributed.agree(last or patience_spent, ranks):
             break
-    return best
+    return FitResult(history, best.epoch, best.state, best.val_probabilities)
 
 
-def _train_epoch(
-    detector, train_forward, config, train, settings, optimizer, scheduler, loss_fn, bf16, rng, epoch, ranks
-) -> list[float]:
-    detector.train()
-    plan = BatchPlan(train_frames=frames_per_step(settings), crop=settings.crop, augment=settings.augment)
-    losses = []
-    batches = distributed.epoch_batches(train, settings.batch_size, rng, settings.seed, epoch, ranks)
-    for batch in tqdm(batches, desc=f"epoch {epoch}/{settings.epochs}", unit="step", leave=False):
-        clips, labels = make_batch(train, batch, plan, config.mean, config.std, rng)
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-            logits = train_forward(clips)
-        loss = loss_fn(logits, labels)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-        scheduler.step()
-        losses.append(float(loss.detach()))
-    return losses
-
-
-def run_training(settings: TrainSettings) -> dict:
+def run_training(settings: TrainSettings) -> TrainingResult | None:
+    """Train, then (rank 0) write the checkpoint and its report. None on torchrun ranks other than 0."""
     frames_per_step(settings)  # refuse a bad combination before any work
     ranks = distributed.ranks_from_environment()  # one process unless started by torchrun
     threads = settings.threads or distributed.threads_per_process(choose_threads(None), ranks)
@@ -283,9 +309,9 @@ def run_training(settings: TrainSettings) -> dict:
         torch.set_num_threads(previous_threads)  # callers in the same process keep their setting
 
 
-def _train_and_report(settings: TrainSettings, threads: int, ranks: distributed.Ranks) -> dict:
+def _train_and_report(settings: TrainSettings, threads: int, ranks: distributed.Ranks) -> TrainingResult | None:
     """Rank 0 (the only rank without torchrun) writes the checkpoint and report; other ranks
-    return {"checkpoint": None} after training."""
+    return None after training."""
     started = time.monotonic()
     detector, config = build_model(settings)  # first: a bad weights file fails before any decoding
     with distributed.main_first(ranks):
@@ -293,7 +319,7 @@ def _train_and_report(settings: TrainSettings, threads: int, ranks: distributed.
     result = fit(detector, config, data, settings, started, ranks)
     distributed.write_shard_log(settings.out, ranks)
     if not ranks.is_main:
-        return {"checkpoint": None, "rank": ranks.rank}
+        return None
     detector.load_state_dict(result.best_state)
     bf16 = uses_bf16(settings.precision)
     evaluations = [
@@ -311,7 +337,7 @@ def _train_and_report(settings: TrainSettings, threads: int, ranks: distributed.
     metrics["best_epoch"] = result.best_epoch
     save_checkpoint(settings.out, detector, config, threshold=threshold, metrics=metrics, data=summary)
     paths = write_report(settings.out, evaluations, result.history, threshold, summary)
-    return {"checkpoint": settings.out, "report": paths, "metrics": metrics, "summary": summary}
+    return TrainingResult(settings.out, paths, metrics, summary)
 
 
 def _summary(settings: TrainSettings, data: PreparedData, result: FitResult, seconds: float, bf16: bool) -> dict:

@@ -31,7 +31,7 @@ def compute_metrics(labels: np.ndarray, probabilities: np.ndarray, threshold: fl
     auc = roc_auc(labels, probabilities)
     both = len(np.unique(labels)) == 2
     return {
-        "videos": int(len(labels)),
+        "videos": len(labels),
         "threshold": float(threshold),
         "accuracy": float(accuracy_score(labels, predicted)),
         "precision": float(precision_score(labels, predicted, zero_division=0)),

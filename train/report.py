@@ -10,11 +10,11 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")  # files only: no display on servers
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from sklearn.metrics import ConfusionMatrixDisplay, precision_recall_curve, roc_curve  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn.metrics import ConfusionMatrixDisplay, precision_recall_curve, roc_curve
 
-from .metrics import CLASS_NAMES, classification_report_text, compute_metrics  # noqa: E402
+from train.metrics import CLASS_NAMES, classification_report_text, compute_metrics
 
 
 @dataclass
@@ -49,8 +49,8 @@ def write_report(
         "history": history,
         "predictions": {
             e.name: [
-                {"path": p, "label": int(l), "p_fake": round(float(q), 6)}
-                for p, l, q in zip(e.paths, e.labels, e.probabilities)
+                {"path": path, "label": int(label), "p_fake": round(float(p_fake), 6)}
+                for path, label, p_fake in zip(e.paths, e.labels, e.probabilities)
             ]
             for e in evaluations
         },
@@ -80,8 +80,10 @@ def _readable(
         lines += [
             "",
             f"== {evaluation.name} ({figures['videos']} videos, threshold {threshold}) ==",
-            f"ROC-AUC {auc}  accuracy {figures['accuracy']:.4f}  precision {figures['precision']:.4f}  "
-            f"recall {figures['recall']:.4f}  F1 {figures['f1']:.4f}",
+            (
+                f"ROC-AUC {auc}  accuracy {figures['accuracy']:.4f}  precision {figures['precision']:.4f}  "
+                f"recall {figures['recall']:.4f}  F1 {figures['f1']:.4f}"
+            ),
             "confusion matrix (rows: true, columns: predicted)",
             "            pred real  pred fake",
             f"true real   {tn:9d}  {fp:9d}",

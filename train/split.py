@@ -12,7 +12,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .datasets import FAKE, REAL, VideoItem
+from train.datasets import FAKE, REAL, VideoItem
 
 
 class SplitError(ValueError):

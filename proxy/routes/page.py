@@ -9,7 +9,10 @@ from fastapi.responses import FileResponse
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 # The page only talks to this origin and shows heatmaps as data: URLs.
-PAGE_POLICY = "default-src 'self'; img-src 'self' data:; media-src blob:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'"
+PAGE_POLICY = (
+    "default-src 'self'; img-src 'self' data:; media-src blob:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; frame-ancestors 'none'"
+)
 
 router = APIRouter(tags=["page"])
 

@@ -61,7 +61,9 @@ def test_badge_sits_in_the_top_left_corner_of_its_video(page):
         expect(badge_of(page, video_id)).to_be_visible()
         # the badge follows a scroll or a late insertion on the next frame: wait for it, then measure
         poll(
-            lambda: (offset := badge_offset(page, video_id)) and 0 < offset[0] <= 16 and 0 < offset[1] <= 16,
+            lambda video_id=video_id: (
+                (offset := badge_offset(page, video_id)) and 0 < offset[0] <= 16 and 0 < offset[1] <= 16
+            ),
             5,
             f"the badge of {video_id} did not settle on its video's corner",
         )

@@ -213,7 +213,7 @@ def test_auto_analyse_checks_every_video_without_a_click(live, proxy, page, test
         for video_id in ("plain", "blob", "late", "shadowed"):
             badge = badge_of(page, video_id)
             poll(
-                lambda: badge.get_attribute("data-state") in RESULT_STATES,
+                lambda badge=badge: badge.get_attribute("data-state") in RESULT_STATES,
                 ANALYSIS_TIMEOUT_MS / 1000,
                 f"the {video_id} video was not analysed automatically",
             )

@@ -22,7 +22,7 @@ from analysis.pointing_game import pointing_game
 from analysis.sanity import randomisation_test
 from model.checkpoint import load_detector
 from model.frames import sample_clip
-from model.preprocess import preprocess_frames
+from model.preprocess import preprocess_clip
 from tests.fixtures.media import SHARED_VIDEOS_DIR
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -36,10 +36,13 @@ def test_gradcam_changes_when_the_weights_are_randomised(served_mar):
     checkpoint = DEMO_CHECKPOINT if DEMO_CHECKPOINT.is_file() else served_mar[1]
     detector, config, _ = load_detector(checkpoint)
     videos = [SHARED_VIDEOS_DIR / name for name in ("carphone_pristine.mp4", "sample-mp4.mp4")]
-    clips = [preprocess_frames(sample_clip(path.read_bytes(), config.num_frames).frames, config) for path in videos]
+    clips = [
+        preprocess_clip(sample_clip(path.read_bytes(), config.num_frames).frames, config).tensor for path in videos
+    ]
     report = randomisation_test(detector, clips)
     print(
-        f"\nrandomisation test ({checkpoint.name}, {report['frames']} frames): mean Spearman {report['mean_spearman']:+.3f}, mean |rho| {report['mean_abs_spearman']:.3f}"
+        f"\nrandomisation test ({checkpoint.name}, {report['frames']} frames): "
+        f"mean Spearman {report['mean_spearman']:+.3f}, mean |rho| {report['mean_abs_spearman']:.3f}"
     )
     assert report["mean_spearman"] < 0.5
 
@@ -55,7 +58,7 @@ class PointingSetup:
 
 def run_module(*args: str, timeout: int) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout
+        [sys.executable, "-m", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout, check=False
     )
     assert result.returncode == 0, f"python -m {args[0]} failed:\n{result.stderr[-3000:]}"
 
@@ -139,7 +142,8 @@ def pointing_setup(tmp_path_factory) -> PointingSetup:
         workdir / "held_out", videos=24, seed=HELD_OUT_SEED, size=SMALL_SIZE, clip_frames=SMALL_FRAMES
     )
     print(
-        f"\nno {DEMO_CHECKPOINT.relative_to(REPO_ROOT)}: trained a small model and wrote held-out fakes in {time.monotonic() - started:.0f} s"
+        f"\nno {DEMO_CHECKPOINT.relative_to(REPO_ROOT)}: trained a small model and wrote held-out fakes "
+        f"in {time.monotonic() - started:.0f} s"
     )
     return PointingSetup(checkpoint, fakes, f"small model, {SMALL_SIZE} px")
 
@@ -149,7 +153,8 @@ def test_gradcam_points_at_the_manipulated_region(pointing_setup):
     detector, config, _ = load_detector(pointing_setup.checkpoint)
     report = pointing_game(detector, config, pointing_setup.fakes)
     print(
-        f"\npointing game, {pointing_setup.source} ({report['frames']} frames of {report['videos']} held-out fakes): CAM mass in region "
-        f"{report['cam_mass_in_region']:.1%} vs area {report['region_area_share']:.1%} ({report['mass_over_area']:.2f}x); peak inside {report['peak_in_region']:.1%}"
+        f"\npointing game, {pointing_setup.source} ({report['frames']} frames of {report['videos']} held-out "
+        f"fakes): CAM mass in region {report['cam_mass_in_region']:.1%} vs area {report['region_area_share']:.1%} "
+        f"({report['mass_over_area']:.2f}x); peak inside {report['peak_in_region']:.1%}"
     )
     assert report["cam_mass_in_region"] > report["region_area_share"]

@@ -7,12 +7,12 @@ import sys
 
 import pytest
 
+from analysis.robustness import main as robustness_main
 from model.checkpoint import load_detector, save_checkpoint
 from model.config import ModelConfig
 from model.network import build_detector
 from tests.fixtures.media import REPO_ROOT
 from train.__main__ import main as train_main
-from analysis.robustness import main as robustness_main
 
 pytestmark = pytest.mark.slow
 
@@ -58,6 +58,7 @@ def augmented_model(tmp_path_factory):
         capture_output=True,
         text=True,
         timeout=120,
+        check=False,
     )
     assert synth.returncode == 0, synth.stderr
     checkpoint = tmp_path_factory.mktemp("run") / "deepfake.pth"

@@ -4,7 +4,6 @@ folder laid out like the repo root (config.properties + model_store/, TS_CONFIG_
 
 from __future__ import annotations
 
-
 import httpx
 import psutil
 

@@ -13,16 +13,16 @@ import pytest
 import torch
 from PIL import Image
 
-from stack.archive import build_archive
-from serving.heatmaps import thumbnail
-from model.inference import score_clips
 from model.checkpoint import load_detector, save_checkpoint
 from model.config import ModelConfig
 from model.faces import locate_face_crops
 from model.frames import sample_clip
+from model.inference import score_clips
 from model.network import build_detector
 from model.precision import uses_bf16
 from model.preprocess import preprocess_clip
+from serving.heatmaps import thumbnail
+from stack.archive import build_archive
 from tests.fixtures.torchserve import assert_prediction_contract, predict, start_served_model
 
 VARIANT = ModelConfig(temporal="transformer", face_crop=True, num_frames=8, image_size=112)

@@ -1,7 +1,7 @@
 """Checkpoint round trip and refusal of files that are not ours."""
 
-import torch
 import pytest
+import torch
 
 from model.checkpoint import CheckpointError, load_detector, read_checkpoint, save_checkpoint
 from model.config import ModelConfig

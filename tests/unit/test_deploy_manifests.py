@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from stack.archive import MODEL_NAME
-from stack.torchserve_process import ports_from_config
 from stack import probe
+from stack.archive import MODEL_NAME
 from stack.pod_config import merge_properties, properties
+from stack.torchserve_process import ports_from_config
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = REPO_ROOT / "deploy"
@@ -59,7 +59,7 @@ def pod_config() -> dict[str, str]:
 
 def makefile_mar() -> Path:
     """What the archive step writes: `MAR := model_store/deepfake.mar` in the Makefile."""
-    return Path(re.search(r"^MAR\s*:=\s*(\S+)", (REPO_ROOT / "Makefile").read_text(), re.M).group(1))
+    return Path(re.search(r"^MAR\s*:=\s*(\S+)", (REPO_ROOT / "Makefile").read_text(), re.MULTILINE).group(1))
 
 
 def dockerfile_copies() -> dict[str, str]:

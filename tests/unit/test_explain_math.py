@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from serving.gradcam import most_decisive, temporal_saliency
-from serving.heatmaps import heatmap_overlay, overlay_size
 from analysis.pointing_game import frame_pointing
 from analysis.sanity import frame_rank_correlations
+from serving.gradcam import most_decisive, temporal_saliency
+from serving.heatmaps import heatmap_overlay, overlay_size
 
 
 def test_saliency_is_each_frames_share_of_the_mass():

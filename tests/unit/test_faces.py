@@ -4,12 +4,12 @@ and the per-frame crops in the answer."""
 import numpy as np
 import pytest
 
-from serving.responses import prediction
-from model.inference import ClipScore
 from model.config import ModelConfig
 from model.faces import FACE_MARGIN, FaceBox, FaceCrop, crop_frame, follow_main_face, iou, smooth_boxes, square_region
 from model.frames import sample_images
-from model.preprocess import frames_to_uint8_clip, prepare_clip, preprocess_clip
+from model.inference import ClipScore
+from model.preprocess import crop_and_resize, preprocess_clip, resize_frames
+from serving.responses import prediction
 
 
 def box(x, y, side, score=0.99):
@@ -77,9 +77,9 @@ def test_crop_frame_cuts_the_region_and_a_fallback_keeps_the_whole_frame():
 
 def test_without_face_crop_preprocessing_is_the_plain_resize_and_reports_no_faces():
     frames = [np.random.default_rng(seed).integers(0, 255, (48, 80, 3), dtype=np.uint8) for seed in range(3)]
-    prepared = prepare_clip(frames, ModelConfig(image_size=32))
+    prepared = crop_and_resize(frames, ModelConfig(image_size=32))
     assert prepared.faces is None
-    assert np.array_equal(prepared.pixels, frames_to_uint8_clip(frames, 32))
+    assert np.array_equal(prepared.pixels, resize_frames(frames, 32))
     assert preprocess_clip(frames, ModelConfig(image_size=32)).describe_faces() is None
 
 

@@ -7,9 +7,9 @@ import subprocess
 
 import pytest
 
-from serving.settings import read_settings
 from model.errors import VideoInputError
 from model.frames import SamplingLimits, sample_clip, sample_video
+from serving.settings import read_settings
 
 LIMIT_VARIABLES = ("DEEPFAKE_MAX_DECODE_S", "DEEPFAKE_MAX_PIXELS", "DEEPFAKE_MAX_DURATION_S")
 

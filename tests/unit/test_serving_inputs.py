@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from serving.inputs import DescribePayload, FramesPayload, VideoPayload, parse_request
 from model.errors import VideoInputError
+from serving.inputs import DescribePayload, FramesPayload, VideoPayload, parse_request
 
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC")
 

@@ -25,6 +25,9 @@ def test_real_and_fake_frames_differ_only_where_their_strengths_differ():
     steady, shuffled = flicker_only_levels(plan.seed, 8)
     pixel_change = np.array([np.abs(r.astype(float) - f.astype(float)).mean() for r, f in zip(reals, fakes)])
     strength_change = np.abs(steady - shuffled)
-    ranks = lambda values: np.argsort(np.argsort(values))
+
+    def ranks(values):
+        return np.argsort(np.argsort(values))
+
     assert np.corrcoef(ranks(pixel_change), ranks(strength_change))[0, 1] > 0.8
     assert pixel_change[strength_change.argmin()] < 0.5 * pixel_change[strength_change.argmax()]

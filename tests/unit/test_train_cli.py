@@ -12,11 +12,33 @@ from model.temporal import TEMPORAL_ENCODERS
 from train.__main__ import build_parser
 from train.settings import TrainSettings
 
-FLAGS = (
-    "--data --out --layout --epochs --frames --image-size --batch-size --lr --weight-decay --val-split --seed "
-    "--pretrained --workers --temporal --face-crop --train-frames --crop --eval-every --patience --precision "
-    "--cache-dir --time-limit --threads --augment --ffpp-quality"
-).split()
+FLAGS = [
+    "--data",
+    "--out",
+    "--layout",
+    "--epochs",
+    "--frames",
+    "--image-size",
+    "--batch-size",
+    "--lr",
+    "--weight-decay",
+    "--val-split",
+    "--seed",
+    "--pretrained",
+    "--workers",
+    "--temporal",
+    "--face-crop",
+    "--train-frames",
+    "--crop",
+    "--eval-every",
+    "--patience",
+    "--precision",
+    "--cache-dir",
+    "--time-limit",
+    "--threads",
+    "--augment",
+    "--ffpp-quality",
+]
 
 
 def test_every_setting_is_an_option_with_the_flags_of_before():

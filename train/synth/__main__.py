@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from .generate import SynthSettings, generate_dataset
+from train.synth.generate import SynthSettings, generate_dataset
 
 
 def parse_args(argv: list[str] | None = None) -> SynthSettings:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import av
 import numpy as np
 
-from ..h264 import repeatable_x264_options
+from train.h264 import repeatable_x264_options
 
 
 def write_h264(path: Path, frames: Sequence[np.ndarray], fps: int, crf: int) -> None:

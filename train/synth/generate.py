@@ -18,11 +18,11 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from .camera import CameraEffects, apply_camera, random_camera_effects
-from .encode import write_h264
-from .manipulation import Manipulation, flicker_only_levels, manipulate_frame, random_manipulation
-from .motion import CameraPath, random_camera_path, region_in_view, render_view
-from .sources import FaceSource, load_face_sources, procedural_scene
+from train.synth.camera import CameraEffects, apply_camera, random_camera_effects
+from train.synth.encode import write_h264
+from train.synth.manipulation import Manipulation, flicker_only_levels, manipulate_frame, random_manipulation
+from train.synth.motion import CameraPath, random_camera_path, region_in_view, render_view
+from train.synth.sources import FaceSource, load_face_sources, procedural_scene
 
 MANIFEST = "manifest.json"
 GENERATED = ("real", "fake", "masks", MANIFEST)

@@ -8,9 +8,9 @@ matplotlib's grace_hopper.jpg. Nothing is downloaded; missing ones are simply sk
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 import cv2
 import numpy as np
