@@ -59,18 +59,33 @@ function describeError(status, body) {
   return body && body.code ? `${message} (${body.code})` : message;
 }
 
+async function post(route, file) {
+  const form = new FormData();
+  form.append("file", file, file.name);
+  const response = await fetch(route, { method: "POST", body: form });
+  const body = await response.json().catch(() => null);
+  if (!response.ok || !body) throw new Error(describeError(response.status, body));
+  return body;
+}
+
+// One /api/explain call (verdict + heatmaps); a whole-video check asks /api/predict?coverage=full
+// for the verdict and its segments first (explanations cover the 16 sampled frames only), then
+// /api/explain for the heatmaps.
 async function analyse(file) {
   $("error").hidden = true;
   $("result").hidden = true;
-  $("progress").textContent = `Analysing ${file.name} (${(file.size / 1048576).toFixed(1)} MiB)…`;
-  const form = new FormData();
-  form.append("file", file, file.name);
+  const size = `${(file.size / 1048576).toFixed(1)} MiB`;
+  const whole = $("full-coverage").checked;
+  $("progress").textContent = whole ? `Checking all of ${file.name} (${size}), segment by segment…` : `Analysing ${file.name} (${size})…`;
   try {
-    const route = $("full-coverage").checked ? "/api/explain?coverage=full" : "/api/explain";
-    const response = await fetch(route, { method: "POST", body: form });
-    const body = await response.json().catch(() => null);
-    if (!response.ok || !body) throw new Error(describeError(response.status, body));
-    showResult(body, file);
+    if (whole) {
+      showResult(await post("/api/predict?coverage=full", file), file);
+      $("progress").textContent = `Verdict ready; computing the heatmaps of ${file.name}…`;
+      const explained = await post("/api/explain", file);
+      showHeatmaps(overlaysOf(explained), faceTracksOf(explained));
+    } else {
+      showResult(await post("/api/explain", file), file);
+    }
     $("progress").textContent = `Done: ${file.name}`;
   } catch (error) {
     $("progress").textContent = "";
