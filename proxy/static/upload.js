@@ -81,8 +81,9 @@ async function analyse(file) {
     if (whole) {
       showResult(await post("/api/predict?coverage=full", file), file);
       $("progress").textContent = `Verdict ready; computing the heatmaps of ${file.name}…`;
-      const explained = await post("/api/explain", file);
-      showHeatmaps(overlaysOf(explained), faceTracksOf(explained));
+      const explained = await post("/api/explain", file).catch((error) => ({ error }));
+      if (explained.error) $("heatmaps-empty").textContent = `No heatmaps: ${explained.error.message}`;
+      else showHeatmaps(overlaysOf(explained), faceTracksOf(explained));
     } else {
       showResult(await post("/api/explain", file), file);
     }
