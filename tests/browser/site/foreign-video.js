@@ -1,1 +1,0 @@
-document.getElementById("foreign").src = new URLSearchParams(location.search).get("video");
