@@ -130,14 +130,20 @@ export function credentialsView(provenance) {
 
 const isTime = (value) => typeof value === "number" && Number.isFinite(value) && value >= 0;
 
-// The answer's `segments` as a timeline: each with its share of the whole ([left, width] in
-// percent of `duration`, or of the last segment's end) and its words.
+// The answer's `segments` as a timeline: each with its place on it ([left, width] in percent of
+// the video's duration, or of the last segment's end) and its words. Windows overlap (a window
+// starts every stride): each is drawn from its start to the next one's, so they tile the line,
+// while its words give its whole span.
 export function timelineOf(answer) {
-  const segments = Array.isArray(answer?.segments) ? answer.segments.filter((s) => isTime(s?.start_s) && isTime(s?.end_s) && s.end_s > s.start_s) : [];
+  const segments = (Array.isArray(answer?.segments) ? answer.segments : [])
+    .filter((s) => isTime(s?.start_s) && isTime(s?.end_s) && s.end_s > s.start_s)
+    .sort((a, b) => a.start_s - b.start_s);
   if (segments.length === 0) return [];
   const end = Math.max(isTime(answer.video?.duration_s) ? answer.video.duration_s : 0, ...segments.map((s) => s.end_s));
   const threshold = thresholdOf(answer);
-  return segments.map((segment) => {
+  return segments.map((segment, index) => {
+    const next = segments[index + 1];
+    const drawnEnd = next && next.start_s > segment.start_s ? Math.min(segment.end_s, next.start_s) : segment.end_s;
     const verdict = VERDICTS.has(segment.verdict) ? segment.verdict : verdictFromProbability(segment.probability, threshold);
     const span = `${segment.start_s.toFixed(1)}–${segment.end_s.toFixed(1)} s`;
     const score = isUnitNumber(segment.probability) ? `, P(fake) ${percent(segment.probability)}` : "";
@@ -146,7 +152,7 @@ export function timelineOf(answer) {
       end: segment.end_s,
       verdict,
       left: (100 * segment.start_s) / end,
-      width: (100 * (segment.end_s - segment.start_s)) / end,
+      width: (100 * (drawnEnd - segment.start_s)) / end,
       label: `${span}: ${VERDICT_TITLES[verdict]}${score}`,
     };
   });

@@ -111,6 +111,14 @@ test("segments become a timeline over the video's duration", () => {
   assert.deepEqual(timeline.map((s) => [s.left, s.width, s.verdict]), [[0, 40, "real"], [40, 20, "fake"], [60, 40, "uncertain"]]);
   assert.equal(timeline[1].label, "4.0–6.0 s: Fake, P(fake) 95%");
   assert.equal(timeline[1].start, 4);
+  // Overlapping windows (4 s long, one every 2 s) tile the line; their words keep the whole span.
+  const windows = timelineOf({ video: { duration_s: 8 }, segments: [
+    { start_s: 4, end_s: 8, probability: 0.9, verdict: "fake" },
+    { start_s: 0, end_s: 4, probability: 0.1, verdict: "real" },
+    { start_s: 2, end_s: 6, probability: 0.2, verdict: "real" },
+  ] });
+  assert.deepEqual(windows.map((s) => [s.start, s.left, s.width]), [[0, 0, 25], [2, 25, 25], [4, 50, 50]]);
+  assert.equal(windows[1].label, "2.0–6.0 s: Real, P(fake) 20%");
   // Without a known duration the last segment's end is the whole.
   assert.equal(timelineOf({ segments: [{ start_s: 0, end_s: 2, verdict: "real" }, { start_s: 2, end_s: 8, verdict: "fake" }] })[1].left, 25);
 });
