@@ -94,15 +94,22 @@ export function demoNotice(answer) {
 }
 
 // How often the model flags a genuine video at its threshold, from /api/model's
-// `operating_point` (the held-out FPR, else the target it was chosen for); null when unknown.
+// `operating_point`: the held-out FPR measured when it was chosen, else the target it was chosen
+// for (said as such); null when neither is known.
 export function operatingPointText(operatingPoint) {
   const measured = operatingPoint?.heldout?.fpr;
-  const fpr = isUnitNumber(measured) ? measured : operatingPoint?.target_fpr;
-  if (!isUnitNumber(fpr)) return null;
-  const where = operatingPoint?.chosen_on ? ` (measured on ${operatingPoint.chosen_on})` : "";
-  if (fpr === 0) return `At its threshold the model flagged none of its held-out genuine videos${where}.`;
-  if (fpr > 0.5) return `At its threshold the model flags about ${percent(fpr)} of genuine videos${where}.`;
-  return `At its threshold the model flags about 1 in ${Math.round(1 / fpr)} genuine videos${where}.`;
+  if (isUnitNumber(measured)) {
+    const where = operatingPoint.chosen_on ? ` (measured on ${operatingPoint.chosen_on})` : "";
+    if (measured === 0) return `At its threshold the model flagged none of its held-out genuine videos${where}.`;
+    return `At its threshold the model flags ${howMany(measured)} genuine videos${where}.`;
+  }
+  const target = operatingPoint?.target_fpr;
+  if (!isUnitNumber(target) || target === 0) return null;
+  return `At its threshold the model is meant to flag ${howMany(target)} genuine videos (its target, not a measurement).`;
+}
+
+function howMany(rate) {
+  return rate > 0.5 ? `about ${percent(rate)} of` : `about 1 in ${Math.round(1 / rate)}`;
 }
 
 export const CredentialsKind = Object.freeze({

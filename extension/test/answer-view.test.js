@@ -72,7 +72,8 @@ test("the operating point reads as how often genuine videos are flagged", () => 
   assert.equal(operatingPointText(point), "At its threshold the model flags about 1 in 20 genuine videos.");
   assert.equal(operatingPointText({ ...point, heldout: { fpr: 0.012 }, chosen_on: "held-out genuine content" }),
     "At its threshold the model flags about 1 in 83 genuine videos (measured on held-out genuine content).");
-  assert.equal(operatingPointText({ target_fpr: 0.1 }), "At its threshold the model flags about 1 in 10 genuine videos.");
+  assert.equal(operatingPointText({ target_fpr: 0.1 }), "At its threshold the model is meant to flag about 1 in 10 genuine videos (its target, not a measurement).");
+  assert.equal(operatingPointText({ available: false, threshold: 0.5, uncertain_band: [0.4, 0.6] }), null);
   assert.equal(operatingPointText({ heldout: { fpr: 0 } }), "At its threshold the model flagged none of its held-out genuine videos.");
   assert.equal(operatingPointText({ heldout: { fpr: 0.7 } }), "At its threshold the model flags about 70% of genuine videos.");
   assert.equal(operatingPointText(null), null);
