@@ -3,6 +3,7 @@
 // overlays with face boxes.
 
 import {
+  Verdict,
   VERDICT_TITLES,
   verdictOrLabel,
   verdictSentence,
@@ -100,7 +101,8 @@ function showVerdict(result) {
   $("verdict").textContent = (VERDICT_TITLES[verdict] ?? String(verdict ?? "?")).toUpperCase();
   $("verdict").className = `verdict ${verdict}`;
   $("verdict-detail").textContent = verdictSentence(verdict);
-  showLine($("demo-notice"), demoNotice(result));
+  // The page's own notice (from /api/model) stays at the top; this one only when that one is absent.
+  showLine($("demo-notice"), $("model-notice").hidden ? demoNotice(result) : null);
   const credentials = credentialsView(result.provenance);
   showLine($("credentials"), credentials?.text);
   $("credentials").dataset.kind = credentials?.kind ?? "";
@@ -139,7 +141,9 @@ function showResult(result, file) {
   $("video-facts").textContent = videoFacts(result);
   showPreview(file);
   showTimeline(result);
-  drawScoreChart($("score-chart"), frameScores(result), result.threshold ?? 0.5, result.explanation?.temporal_saliency);
+  // An unfamiliar video's frame scores mean nothing either: neutral bars, never red ones.
+  const neutral = verdictOrLabel(result) === Verdict.OUT_OF_DISTRIBUTION;
+  drawScoreChart($("score-chart"), frameScores(result), result.threshold ?? 0.5, result.explanation?.temporal_saliency, neutral);
   showHeatmaps(overlaysOf(result), faceTracksOf(result));
   $("result").hidden = false;
 }
@@ -174,7 +178,7 @@ function svgElement(name, attributes, text) {
 
 // A bar per sampled frame (height = P(fake)), a dashed threshold line and, when explained, the
 // temporal saliency (each frame's share of the evidence) as a line scaled to its maximum.
-function drawScoreChart(svg, points, threshold, saliency) {
+function drawScoreChart(svg, points, threshold, saliency, neutral = false) {
   svg.replaceChildren();
   const width = 600, height = 180, left = 30, bottom = 20, top = 8;
   svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
@@ -183,7 +187,7 @@ function drawScoreChart(svg, points, threshold, saliency) {
   const slot = (width - left) / Math.max(points.length, 1);
   points.forEach((point, i) => {
     const bar = svgElement("rect", { x: left + i * slot + slot * 0.15, y: y(point.score), width: slot * 0.7,
-      height: plotHeight * point.score, class: `bar ${point.score >= threshold ? "fake" : "real"}` });
+      height: plotHeight * point.score, class: `bar ${neutral ? "unfamiliar" : point.score >= threshold ? "fake" : "real"}` });
     bar.append(svgElement("title", {}, `frame ${point.index}${point.time != null ? ` at ${point.time.toFixed(2)} s` : ""}: ${percent(point.score)}`));
     svg.append(bar);
   });
