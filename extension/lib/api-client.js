@@ -12,6 +12,12 @@ export { HealthStatus }; // where callers of the client have always found it
 // How much of a video a prediction covers: the default 16 frames, or every segment of it.
 export const Coverage = Object.freeze({ SAMPLED: "sampled", FULL: "full" });
 
+// What an answer covers: a coverage answer says {mode: "full", window_s, ...}.
+export function coverageOf(answer) {
+  const coverage = answer?.coverage;
+  return (typeof coverage === "object" ? coverage?.mode : coverage) === Coverage.FULL ? Coverage.FULL : Coverage.SAMPLED;
+}
+
 const predictPath = (coverage) => (coverage === Coverage.FULL ? "predict?coverage=full" : "predict");
 
 // The error a non-2xx answer stands for: the proxy's `{error, code}` when it sent one.

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import net from "node:net";
-import { createApiClient, errorFromAnswer, checkPrediction, framesBody, HealthStatus } from "../lib/api-client.js";
+import { createApiClient, errorFromAnswer, checkPrediction, framesBody, HealthStatus, coverageOf } from "../lib/api-client.js";
 
 async function closedPort() {
   const server = net.createServer();
@@ -75,6 +75,8 @@ test("a whole-video prediction asks for coverage=full; the default one does not"
     await api.predictBytes(new Uint8Array([1, 2, 3]), "video/mp4");
     await api.predictBytes(new Uint8Array([1, 2, 3]), "video/mp4", Coverage.FULL);
     assert.deepEqual(paths, ["/api/predict", "/api/predict?coverage=full"]);
+    assert.equal(coverageOf({ coverage: { mode: "full", window_s: 4 } }), Coverage.FULL);
+    assert.equal(coverageOf({ label: "real" }), Coverage.SAMPLED);
   } finally {
     await new Promise((resolve) => server.close(resolve));
   }

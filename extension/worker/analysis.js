@@ -7,7 +7,7 @@ import { readCapped, uploadContentType, MAX_DOWNLOAD_BYTES } from "../lib/downlo
 import { extractOverlays, extractSaliency, ExplanationState } from "../lib/explanation.js";
 import { createTimedCache } from "../lib/timed-cache.js";
 import { Stage } from "../lib/badge-state.js";
-import { Coverage } from "../lib/api-client.js";
+import { Coverage, coverageOf } from "../lib/api-client.js";
 import { originOf } from "../lib/host-access.js";
 import { hasHostAccess } from "./host-access.js";
 import {
@@ -41,7 +41,7 @@ async function servedModelVersion(api) {
 // down, the cached result stands.
 export async function cachedResult(api, url, coverage = Coverage.SAMPLED) {
   const entry = lookup(await loadHistory(), cacheKey(url));
-  if (!entry || (coverage === Coverage.FULL && entry.result?.coverage !== Coverage.FULL)) return null;
+  if (!entry || (coverage === Coverage.FULL && coverageOf(entry.result) !== Coverage.FULL)) return null;
   const version = await servedModelVersion(api);
   return version === null || String(version) === String(entry.result?.model?.version) ? entry : null;
 }

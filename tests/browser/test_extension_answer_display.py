@@ -218,7 +218,12 @@ def test_the_timeline_shows_each_segment_and_a_click_seeks_the_video_in_its_tab(
         {"start_s": 2.0, "end_s": 4.0, "probability": 0.95, "verdict": "fake"},
         {"start_s": 4.0, "end_s": 5.5, "probability": 0.5, "verdict": "uncertain"},
     ]
-    result = answer(verdict="fake", coverage="full", segments=segments, video={**answer()["video"], "duration_s": 5.5})
+    result = answer(
+        verdict="fake",
+        coverage={"mode": "full", "window_s": 2.0, "stride_s": 2.0, "windows": 3},
+        segments=segments,
+        video={**answer()["video"], "duration_s": 5.5},
+    )
     show(live, page, test_site, result)
     panel.goto(live.extension_url("sidepanel/sidepanel.html"))
     buttons = panel.locator("#timeline button.segment")
