@@ -7,6 +7,7 @@ import { AnalysisError, ErrorCode, errorPayload } from "../lib/errors.js";
 import { HealthStatus, healthError, isReady, offlineAnswer } from "../lib/health.js";
 import { isDownloadableUrl } from "../lib/download.js";
 import { originOf } from "../lib/host-access.js";
+import { EntrySource } from "../lib/result-cache.js";
 import { withDefaults } from "../lib/settings.js";
 import { createOverlay } from "./badge-overlay.js";
 import { watchVideos } from "./video-discovery.js";
@@ -48,6 +49,11 @@ function apply(record, event) {
   overlay.render(record.element, view, record.badge, { videoId: record.id, src: record.source });
   // Screen readers hear how an analysis ended (not every cached verdict shown on page load).
   if (before === BadgeState.ANALYSING && record.badge.state !== BadgeState.ANALYSING) overlay.announce(view.ariaLabel);
+}
+
+// The badge's result event for a history entry.
+function resultEvent(entry) {
+  return { result: entry.result, operatingPoint: entry.operatingPoint, fromFrames: entry.source === EntrySource.FRAMES };
 }
 
 function page() {
@@ -141,7 +147,7 @@ async function analyse(record, options) {
   apply(record, { type: BadgeEvent.START });
   try {
     const entry = await obtainEntry(record, options);
-    apply(record, { type: BadgeEvent.RESULT, result: entry.result, operatingPoint: entry.operatingPoint });
+    apply(record, { type: BadgeEvent.RESULT, ...resultEvent(entry) });
     return success(entry);
   } catch (error) {
     apply(record, { type: BadgeEvent.FAILURE, error: errorPayload(error) });
@@ -181,7 +187,7 @@ async function showCachedResult(record) {
   // A known verdict beats "offline": it stays true while the proxy is down.
   const replaceable = record.badge.state === BadgeState.IDLE || record.badge.state === BadgeState.OFFLINE;
   if (entry && record.source === source && replaceable) {
-    apply(record, { type: BadgeEvent.RESULT, result: entry.result, operatingPoint: entry.operatingPoint });
+    apply(record, { type: BadgeEvent.RESULT, ...resultEvent(entry) });
   }
 }
 

@@ -117,12 +117,17 @@ export const CredentialsKind = Object.freeze({
   PRESENT: "present",
   ABSENT: "absent",
   ERROR: "error",
+  UNCHECKED: "unchecked", // frames captured in a page carry no credentials: the file was not read
 });
 
 // Content Credentials (C2PA) as the answer's `provenance` reports them: {kind, text}, or null
 // for an older answer that did not look. Shown next to the detector's verdict; neither one
-// overrides the other.
-export function credentialsView(provenance) {
+// overrides the other. `fromFrames`: the answer judged frames captured in a page, which carry
+// no credentials, so their absence says nothing about the video's file.
+export function credentialsView(provenance, { fromFrames = false } = {}) {
+  if (fromFrames) {
+    return { kind: CredentialsKind.UNCHECKED, text: "Content Credentials not checked: frames captured in the page carry none" };
+  }
   if (!provenance || typeof provenance !== "object") return null;
   if (provenance.error) return { kind: CredentialsKind.ERROR, text: `Content Credentials could not be read: ${provenance.error}` };
   if (!provenance.present) return { kind: CredentialsKind.ABSENT, text: "No Content Credentials" };

@@ -84,8 +84,9 @@ function isUnitNumber(value) {
   return typeof value === "number" && Number.isFinite(value) && value >= 0 && value <= 1;
 }
 
-// What a result badge needs of the answer (and of the served model's operating point).
-function resultSummary(result, operatingPoint) {
+// What a result badge needs of the answer (and of the served model's operating point, and
+// whether the answer judged frames captured in the page).
+function resultSummary(result, operatingPoint, fromFrames) {
   return {
     label: result.label,
     verdict: answerVerdict(result),
@@ -94,7 +95,7 @@ function resultSummary(result, operatingPoint) {
     threshold: thresholdOf(result),
     demo: demoNotice(result),
     operatingPoint: operatingPointText(operatingPoint),
-    credentials: credentialsView(result.provenance),
+    credentials: credentialsView(result.provenance, { fromFrames }),
   };
 }
 
@@ -115,7 +116,7 @@ function onResult(badge, event) {
   if (!result || !isUnitNumber(result.probability)) {
     return onFailure(badge, { error: { code: ErrorCode.BAD_RESPONSE, message: "The server answered without a probability." } });
   }
-  const summary = resultSummary(result, event.operatingPoint);
+  const summary = resultSummary(result, event.operatingPoint, event.fromFrames === true);
   return {
     ...initialBadge(),
     state: STATE_OF_VERDICT[summary.verdict],

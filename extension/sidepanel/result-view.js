@@ -56,7 +56,7 @@ function renderVerdict(entry) {
   byId("probability").dataset.probability = String(result.probability);
   setText(byId("verdict-detail"), verdictSentence(verdict));
   showLine(byId("demo-notice"), demoNotice(result));
-  const credentials = credentialsView(result.provenance);
+  const credentials = credentialsView(result.provenance, { fromFrames: entry.source === EntrySource.FRAMES });
   showLine(byId("credentials"), credentials?.text);
   byId("credentials").dataset.kind = credentials?.kind ?? "";
 }

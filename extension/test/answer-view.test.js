@@ -90,6 +90,9 @@ test("Content Credentials: declared AI generation, present without it, absent, u
   assert.equal(camera.kind, CredentialsKind.PRESENT);
   assert.equal(camera.text, "Content Credentials: no AI generation declared (by Camera).");
   assert.deepEqual(credentialsView({ present: false, signature_valid: null }), { kind: CredentialsKind.ABSENT, text: "No Content Credentials" });
+  const frames = credentialsView({ present: false }, { fromFrames: true });
+  assert.equal(frames.kind, CredentialsKind.UNCHECKED);
+  assert.equal(frames.text, "Content Credentials not checked: frames captured in the page carry none");
   const broken = credentialsView({ present: false, error: "manifest is not valid JUMBF" });
   assert.equal(broken.kind, CredentialsKind.ERROR);
   assert.equal(broken.text, "Content Credentials could not be read: manifest is not valid JUMBF");

@@ -174,3 +174,9 @@ test("a download needing a grant says so and what a click does; waiting for the 
   assert.equal(badgeView(waiting).text, "Waiting for permission");
   assert.match(badgeView(waiting).title, /answer its dialog/);
 });
+
+test("a verdict from frames captured in the page says its Content Credentials were not checked", () => {
+  const badge = run({ type: "start" }, { type: "result", result: answer({ verdict: "real", probability: 0.1, provenance: { present: false } }), fromFrames: true });
+  assert.match(badgeView(badge).title, /^Content Credentials not checked: frames captured in the page carry none\./);
+  assert.deepEqual(badgeView(badge).tags, []);
+});
