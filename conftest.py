@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.fixtures.torchserve",
     "tests.fixtures.proxy",
     "tests.fixtures.browser",
+    "tests.fixtures.c2pa_signing",
 ]

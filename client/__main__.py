@@ -15,5 +15,15 @@ def main(argv: list[str] | None = None) -> int:
     return verdicts.main(argv)
 
 
+def check_console() -> int:
+    """The `deepfake-check` console script: verdicts for videos (pyproject.toml [project.scripts])."""
+    return verdicts.main(prog="deepfake-check")
+
+
+def scan_console() -> int:
+    """The `deepfake-scan` console script: a whole folder to CSV/JSONL."""
+    return scan.main(prog="deepfake-scan")
+
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -256,8 +256,8 @@ def scan(args: argparse.Namespace) -> int:
     return 1 if tally.refused or tally.unsent else 0
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m client scan", description=__doc__.split("\n\n")[0])
+def parse_args(argv: list[str] | None, prog: str = "python -m client scan") -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", type=Path, help="folder to walk (recursively)")
     parser.add_argument(
         "--out",
@@ -283,8 +283,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+def main(argv: list[str] | None = None, prog: str = "python -m client scan") -> int:
+    args = parse_args(argv, prog)
     try:
         return scan(args)
     except (ScanError, ResultsError) as error:

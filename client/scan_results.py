@@ -14,6 +14,8 @@ import os
 from pathlib import Path
 from typing import Self
 
+from client.credentials import credentials_text
+
 CSV_COLUMNS = (
     "file",
     "status",
@@ -26,6 +28,12 @@ CSV_COLUMNS = (
     "width",
     "height",
     "model_version",
+    "content_credentials",  # in words (client/credentials.py); the JSONL keeps the whole `provenance`
+    "c2pa_present",
+    "c2pa_signature_valid",
+    "c2pa_ai_generated",
+    "c2pa_claim_generator",
+    "c2pa_signer",
     "code",
     "error",
     "scanned_at",
@@ -46,8 +54,9 @@ def output_format(path: Path) -> str:
 
 def csv_row(record: dict) -> dict:
     """A record (the server's answer plus file/status/scanned_at) flattened to CSV_COLUMNS."""
-    video, frames, model = (
-        record.get(key) if isinstance(record.get(key), dict) else {} for key in ("video", "frames", "model")
+    video, frames, model, provenance = (
+        record.get(key) if isinstance(record.get(key), dict) else {}
+        for key in ("video", "frames", "model", "provenance")
     )
     refused = record.get("status") != 200
     nested = {
@@ -56,6 +65,12 @@ def csv_row(record: dict) -> dict:
         "width": video.get("width"),
         "height": video.get("height"),
         "model_version": model.get("version"),
+        "content_credentials": credentials_text(provenance) if provenance else None,
+        "c2pa_present": provenance.get("present"),
+        "c2pa_signature_valid": provenance.get("signature_valid"),
+        "c2pa_ai_generated": provenance.get("ai_generated"),
+        "c2pa_claim_generator": provenance.get("claim_generator"),
+        "c2pa_signer": provenance.get("signer"),
         "code": record.get("code") if refused else None,
         "error": record.get("error") if refused else None,
     }

@@ -18,6 +18,7 @@ import httpx
 from tqdm import tqdm
 
 from client.answers import answer_body
+from client.credentials import credentials_text
 
 DEFAULT_URL = "http://127.0.0.1:8080"
 
@@ -54,7 +55,8 @@ def table(results: list[dict]) -> str:
             duration = result["video"].get("duration_s")
             rows.append(
                 f"{name:<40} {result['label']:<6} {result['probability']:>8.3f} {result['confidence']:>6.2f} "
-                f"{result['frames']['count']:>6} {f'{duration:.1f} s' if duration else '-':>9}"
+                f"{result['frames']['count']:>6} {f'{duration:.1f} s' if duration else '-':>9}  "
+                f"{credentials_text(result.get('provenance'))}".rstrip()
             )
         else:
             rows.append(
@@ -63,9 +65,9 @@ def table(results: list[dict]) -> str:
     return "\n".join(rows)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "python -m client") -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m client",
+        prog=prog,
         description=__doc__.split("\n\n")[0],
         epilog="Whole folders, resumable, to CSV/JSONL: python -m client scan DIR --out results.csv",
     )

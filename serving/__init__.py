@@ -2,8 +2,9 @@
 
 `deepfake_handler.py` is the entry point TorchServe loads; the other modules each do one step:
 `settings` (limits and threads), `core_share` (threads per batch), `inputs` (request bodies ->
-frames), `responses` (answer JSON), `metrics` (Prometheus metrics), `gradcam`, `heatmaps` and
-`explanations` (the explanation block). Everything model-side (decoding, sampling,
-preprocessing, the network, scoring: `model.inference`) comes from the `model` package, packed
-into the same .mar.
+frames), `batch` (a batch's requests between the steps), `responses` (answer JSON), `metrics`
+(Prometheus metrics), `provenance` and `provenance_process` (the upload's C2PA Content
+Credentials), `gradcam`, `heatmaps` and `explanations` (the explanation block). Everything
+model-side (decoding, sampling, preprocessing, the network, scoring: `model.inference`) comes
+from the `model` package, packed into the same .mar.
 """

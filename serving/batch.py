@@ -36,6 +36,8 @@ class Clip:
     faces: list[dict] | None  # per-frame face crops, for models trained on them
     explain: bool  # came on the explanations route
     decode_s: float
+    provenance: dict  # the upload's Content Credentials (serving/provenance.py)
+    provenance_s: float
 
 
 @dataclass(frozen=True)

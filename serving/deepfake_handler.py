@@ -24,8 +24,10 @@ from serving.batch import Batch, Cams, Clip, Describe, Refused, Request, Scored
 from serving.core_share import CoreShare, sibling_marks_prefix
 from serving.explanations import explanation
 from serving.gradcam import clip_gradcam
-from serving.inputs import DescribePayload, parse_request, sample_payload
+from serving.inputs import DescribePayload, VideoPayload, parse_request, sample_payload
 from serving.metrics import ServingMetrics
+from serving.provenance import not_checked, provenance
+from serving.provenance_process import ProvenanceReader
 from serving.responses import model_description, model_summary, prediction, refusal
 from serving.settings import available_cores, read_settings
 
@@ -56,6 +58,8 @@ class DeepfakeHandler(BaseHandler):
         self.checkpoint_meta = {key: value for key, value in checkpoint.items() if key != "state_dict"}
         self.threshold = float(checkpoint["threshold"])
         self.model_info = model_summary(context.model_name, self.checkpoint_meta, self.config)
+        self.provenance = ProvenanceReader(self.settings.provenance)
+        self.provenance.start()
         self._warm_up()
         self.initialized = True
         logger.info(
@@ -110,7 +114,20 @@ class DeepfakeHandler(BaseHandler):
         decode_s = time.perf_counter() - started
         metrics.decoded(decode_s, len(sampled.frames), sampled.video.duration_s)
         explain = self.context.get_request_header(index, "explain") == "True"
-        return Clip(sampled, prepared.tensor, prepared.describe_faces(), explain, decode_s)
+        credentials, provenance_s = self._read_provenance(payload)
+        return Clip(sampled, prepared.tensor, prepared.describe_faces(), explain, decode_s, credentials, provenance_s)
+
+    def _read_provenance(self, payload) -> tuple[dict, float]:
+        """Content Credentials of an uploaded file and the seconds it took; never fails the prediction."""
+        if not isinstance(payload, VideoPayload):
+            return not_checked("frames sent as images: no file to read Content Credentials from"), 0.0
+        started = time.perf_counter()
+        try:
+            credentials = self.provenance.read(payload.data)
+        except Exception as error:  # a bug here must not cost the verdict
+            logger.warning("provenance could not be read", exc_info=True)
+            credentials = provenance(False, checked=False, error=f"provenance could not be read: {error}")
+        return credentials, time.perf_counter() - started
 
     def inference(self, batch: Batch, *args, **kwargs) -> Batch:
         if self.core_share is not None:
@@ -151,11 +168,16 @@ class DeepfakeHandler(BaseHandler):
 
     def _prediction(self, scored: Scored, batch: Batch) -> dict:
         clip, cams = scored.clip, scored.cams
-        timing_ms = {"decode": clip.decode_s * 1000, "inference": batch.inference_s * 1000}
+        timing_ms = {
+            "decode": clip.decode_s * 1000,
+            "inference": batch.inference_s * 1000,
+            "provenance": clip.provenance_s * 1000,
+        }
         if cams is not None:
             timing_ms["explain"] = cams.seconds * 1000
         answer = prediction(clip.sampled, scored.score, self.threshold, self.model_info, timing_ms, clip.faces)
         answer["batch_size"] = batch.scored_count()
+        answer["provenance"] = clip.provenance
         if cams is not None:
             answer["explanation"] = explanation(clip.sampled, scored.score, cams.maps, clip.faces)
         return answer

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from model.frames import SamplingLimits
 from model.inference import DEFAULT_CHUNK_FRAMES
 from model.precision import DEFAULT_PRECISION
+from serving.provenance import ProvenanceLimits
 
 ENV_PREFIX = "DEEPFAKE_"
 
@@ -33,6 +34,7 @@ class HandlerSettings:
     workers: int  # workers sharing this host's cores (TorchServe does not tell the worker)
     torch_threads: int | None  # None: shared per batch among the busy workers (core_share.py)
     precision: str  # forward pass: "auto" (bf16 where the CPU has it natively), "fp32" or "bf16"
+    provenance: ProvenanceLimits
 
     def threads(self, cores: int) -> int:
         return self.torch_threads or max(1, cores // max(1, self.workers))
@@ -98,6 +100,14 @@ def read_settings(model_name: str = "deepfake") -> HandlerSettings:
         workers=_env("WORKERS", None, int, properties) or workers_in_models_entry(properties, model_name) or 1,
         torch_threads=_env("TORCH_THREADS", None, int, properties),
         precision=_env("PRECISION", DEFAULT_PRECISION, str, properties).lower(),
+        provenance=ProvenanceLimits(
+            # Every upload TorchServe accepts (max_request_size, 210 MiB) is checked by default.
+            max_bytes=int(_env("PROVENANCE_MAX_MB", 210.0, float, properties) * 2**20),
+            timeout_s=_env("PROVENANCE_TIMEOUT_S", 10.0, float, properties),
+            max_manifest_mb=_env("PROVENANCE_MAX_MANIFEST_MB", 16, int, properties),
+            # ~60 MB for the reader itself, plus the file (measured: 77 MB peak for a 16 MB video).
+            memory_mb=_env("PROVENANCE_MEMORY_MB", 1024, int, properties),
+        ),
     )
 
 

@@ -75,7 +75,7 @@ def build_archive(checkpoint_path: Path, export_path: Path, model_name: str = MO
         # torch-model-archiver assembles every archive in $TMPDIR/<model name> and deletes that folder
         # first: two builds at once (tests, helpers) would mix their files without a TMPDIR of their own.
         environment = {**os.environ, "TMPDIR": folder}
-        result = subprocess.run(command, capture_output=True, text=True, env=environment, check=False)
+        result = subprocess.run(command, check=False, capture_output=True, text=True, env=environment)
     if result.returncode != 0:
         raise ArchiveError(
             f"torch-model-archiver failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}"

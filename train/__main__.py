@@ -16,10 +16,10 @@ from train.settings import TrainSettings
 from train.split import SplitError
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(prog: str = "python -m train") -> argparse.ArgumentParser:
     """One option per TrainSettings field (train/settings.py): flags, types, choices and defaults come from it."""
     parser = argparse.ArgumentParser(
-        prog="python -m train", description="Train the deepfake video detector; writes a .pth and a report next to it."
+        prog=prog, description="Train the deepfake video detector; writes a .pth and a report next to it."
     )
     hints = get_type_hints(TrainSettings)
     for setting in fields(TrainSettings):
@@ -45,8 +45,8 @@ def value_type(hint: object) -> type:
     return next(arg for arg in get_args(hint) if arg is not type(None)) if get_args(hint) else hint
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = vars(build_parser().parse_args(argv))
+def main(argv: list[str] | None = None, prog: str = "python -m train") -> int:
+    args = vars(build_parser(prog).parse_args(argv))
     settings = TrainSettings(**args)
     try:
         result = run_training(settings)
@@ -72,6 +72,11 @@ def main(argv: list[str] | None = None) -> int:
     if result.summary["notice"]:
         print(result.summary["notice"])
     return 0
+
+
+def console() -> int:
+    """The `deepfake-train` console script (pyproject.toml [project.scripts])."""
+    return main(prog="deepfake-train")
 
 
 if __name__ == "__main__":
