@@ -2,7 +2,9 @@
 
 Keys: state_dict, config (ModelConfig as a dict), threshold, classes, metrics, data, created,
 version. A file missing keys or built for another architecture is refused whole, never
-half-loaded.
+half-loaded. Optional (issue 13; older files lack them and still load): calibration,
+operating_point, in_distribution (model/calibration.py, model/operating_point.py,
+model/in_distribution.py describe each; model/verdict.py applies them).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from model.network import DeepfakeDetector, build_detector
 DEFAULT_CHECKPOINT = Path("checkpoints/deepfake.pth")  # relative to the repository root
 CLASSES = ["real", "fake"]
 REQUIRED_KEYS = ("state_dict", "config", "threshold", "classes", "metrics", "data", "created", "version")
+DECISION_KEYS = ("calibration", "operating_point", "in_distribution")
 
 
 class CheckpointError(ValueError):
@@ -34,7 +37,15 @@ def save_checkpoint(
     metrics: dict | None = None,
     data: dict | None = None,
     version: str = "1.0",
+    decision: dict | None = None,
 ) -> dict:
+    """`decision`: any of DECISION_KEYS; with an operating point, `threshold` is its threshold."""
+    decision = {key: value for key, value in (decision or {}).items() if value is not None}
+    unknown = set(decision) - set(DECISION_KEYS)
+    if unknown:
+        raise ValueError(f"unknown decision keys {sorted(unknown)}; known: {DECISION_KEYS}")
+    if "operating_point" in decision:
+        threshold = decision["operating_point"]["threshold"]
     checkpoint = {
         "state_dict": {k: v.detach().cpu() for k, v in detector.state_dict().items()},
         "config": config.to_dict(),
@@ -44,6 +55,7 @@ def save_checkpoint(
         "data": data or {},
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "version": str(version),
+        **decision,
     }
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,7 @@ import numpy as np
 import torch
 
 from model.config import ModelConfig
+from model.in_distribution import texture_of
 from model.network import DeepfakeDetector, probabilities
 from model.preprocess import normalize_clip
 
@@ -24,8 +25,11 @@ DEFAULT_CHUNK_FRAMES = 64  # frames per backbone forward: bounds memory whatever
 
 @dataclass(frozen=True)
 class ClipScore:
-    probability: float  # P(fake) of the pooled clip
+    probability: float  # P(fake) of the pooled clip (the sigmoid, before calibration)
     frame_probabilities: list[float]  # the head applied to each frame alone
+    logit: float | None = None  # the clip logit: what model.verdict calibrates and decides on
+    clip_feature: np.ndarray | None = None  # (D,) float32 pooled clip feature: the in-distribution check's input
+    texture: float | None = None  # model.in_distribution.texture_of the clip's input: the flat-input gate's
 
 
 def score_clips(
@@ -38,6 +42,7 @@ def score_clips(
     """clips: (T, 3, S, S) float tensors, all with the same T. One ClipScore per clip, same order."""
     if not clips:
         return []
+    textures = [texture_of(clip) for clip in clips]
     frames = torch.cat(clips).to(device).contiguous(memory_format=torch.channels_last)
     autocast = torch.autocast(torch.device(device).type, dtype=torch.bfloat16, enabled=bf16)
     with torch.inference_mode():
@@ -46,7 +51,14 @@ def score_clips(
         output = detector.classify(features.float().view(len(clips), clips[0].shape[0], -1))
     clip_probabilities = probabilities(output.clip_logits).tolist()
     frame_probabilities = probabilities(output.frame_logits).tolist()
-    return [ClipScore(p, frames_p) for p, frames_p in zip(clip_probabilities, frame_probabilities)]
+    logits = output.clip_logits.float().tolist()
+    clip_features = output.clip_features.float().cpu().numpy()
+    return [
+        ClipScore(p, frames_p, logit, feature, texture)
+        for p, frames_p, logit, feature, texture in zip(
+            clip_probabilities, frame_probabilities, logits, clip_features, textures
+        )
+    ]
 
 
 def score_pixel_clips(

@@ -17,6 +17,7 @@ FEATURE_DIM = 512  # ResNet18's pooled feature size
 class DetectorOutput(NamedTuple):
     clip_logits: Tensor  # (B,) "fake" logit of each clip
     frame_logits: Tensor  # (B, T) the head applied to each frame alone: temporal evidence
+    clip_features: Tensor  # (B, D) the pooled clip feature the head scores (in-distribution check)
 
 
 def build_frame_backbone() -> nn.Module:
@@ -56,7 +57,7 @@ class DeepfakeDetector(nn.Module):
     def classify(self, frame_features: Tensor) -> DetectorOutput:
         """(B, T, 512) per-frame features -> clip and per-frame logits."""
         clip_features = self.temporal_encoder(frame_features)
-        return DetectorOutput(self.head(clip_features), self.head(frame_features))
+        return DetectorOutput(self.head(clip_features), self.head(frame_features), clip_features)
 
     def forward(self, clips: Tensor) -> DetectorOutput:
         batch, time = clips.shape[:2]

@@ -3,6 +3,8 @@
 #   ffmpeg       - makes H.264 test videos (pip OpenCV cannot encode H.264)
 #   chromium     - real headless browser for the upload-page and extension tests
 #   libdlib19.1  - ships real face photos (examples/faces) used by the synthetic demo data
+#   mate-backgrounds, ukui-wallpapers - real photographs (nature, city, abstract) for the demo
+#                  data's genuine content: ukui's are held out of training (train/synth/catalog.py)
 #   a JDK        - TorchServe's frontend is Java
 #   prometheus   - for promtool, Prometheus's own linter, run on TorchServe's /metrics by the tests
 #                  (the package also ships the server: stopped and disabled below if it started)
@@ -13,6 +15,8 @@ command -v ffmpeg >/dev/null || missing+=(ffmpeg)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v java >/dev/null || missing+=(default-jre-headless)
 [ -d /usr/share/doc/libdlib19.1/examples/faces ] || missing+=(libdlib19.1)
+[ -d /usr/share/backgrounds/mate ] || missing+=(mate-backgrounds)
+[ -f /usr/share/backgrounds/city.png ] || missing+=(ukui-wallpapers)
 command -v promtool >/dev/null || missing+=(prometheus)
 
 if [ ${#missing[@]} -eq 0 ]; then

@@ -43,9 +43,10 @@ class VideoItem:
 
 
 def read_dataset(
-    root: str | Path, layout: str = "auto", ffpp_quality: str | None = None
+    root: str | Path, layout: str = "auto", ffpp_quality: str | None = None, require_both: bool = True
 ) -> tuple[str, list[VideoItem]]:
-    """(layout used, videos sorted by path). Raises DatasetError with what is wrong."""
+    """(layout used, videos sorted by path). Raises DatasetError with what is wrong. Training
+    needs both classes; evaluation (`require_both=False`) accepts a folder of one class."""
     root = Path(root)
     if not root.is_dir():
         raise DatasetError(f"dataset folder not found: {root}")
@@ -59,7 +60,8 @@ def read_dataset(
     if layout not in readers:
         raise DatasetError(f"unknown layout {layout!r}; choose from auto, {', '.join(LAYOUTS)}")
     items = sorted(readers[layout](root), key=lambda item: str(item.path))
-    _require_both_classes(items, root, layout)
+    if require_both:
+        _require_both_classes(items, root, layout)
     return layout, items
 
 

@@ -27,6 +27,7 @@ from train import distributed
 from train.batches import BatchPlan, group_batches, make_batch
 from train.cache import CachedVideo, build_cache, load_frames
 from train.datasets import read_dataset, summarize
+from train.decision import DecisionSettings, calibrate_probabilities, fit_on_validation
 from train.metrics import roc_auc
 from train.report import Evaluation, write_report
 from train.settings import TrainSettings
@@ -332,10 +333,26 @@ def _train_and_report(settings: TrainSettings, threads: int, ranks: distributed.
     summary["threads"] = threads
     if ranks.distributed:
         summary["distributed"] = distributed.describe(ranks, settings.batch_size)
+    decision, reason, _ = fit_on_validation(
+        detector,
+        config,
+        data.val,
+        bf16,
+        load_frames,
+        DecisionSettings(settings.target_fpr, settings.precision_level, settings.ood_coverage, settings.seed),
+    )
+    tqdm.write(f"decision (calibration, operating point, in-distribution check): {reason}")
+    summary["decision"] = reason
     threshold = 0.5
+    if decision is not None:  # report calibrated P(fake) at the chosen operating threshold
+        threshold = decision["operating_point"]["threshold"]
+        for evaluation in evaluations:
+            evaluation.probabilities = calibrate_probabilities(evaluation.probabilities, decision["calibration"])
     metrics = {e.name: _headline(e.metrics(threshold)) for e in evaluations}
     metrics["best_epoch"] = result.best_epoch
-    save_checkpoint(settings.out, detector, config, threshold=threshold, metrics=metrics, data=summary)
+    save_checkpoint(
+        settings.out, detector, config, threshold=threshold, metrics=metrics, data=summary, decision=decision
+    )
     paths = write_report(settings.out, evaluations, result.history, threshold, summary)
     return TrainingResult(settings.out, paths, metrics, summary)
 

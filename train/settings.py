@@ -12,6 +12,8 @@ from dataclasses import MISSING, dataclass, field
 from pathlib import Path
 
 from model.checkpoint import DEFAULT_CHECKPOINT
+from model.in_distribution import DEFAULT_COVERAGE
+from model.operating_point import DEFAULT_PRECISION_LEVEL, DEFAULT_TARGET_FPR
 from model.precision import DEFAULT_PRECISION, PRECISIONS
 from model.pretrained import IMAGENET
 from model.temporal import TEMPORAL_ENCODERS
@@ -84,6 +86,21 @@ class TrainSettings:
     )
     ffpp_quality: str | None = option(
         None, "FaceForensics++ only: use one quality folder (raw, c23, c40)", shown="every quality"
+    )
+    target_fpr: float = option(
+        DEFAULT_TARGET_FPR,
+        "the threshold calls at most this share of held-out genuine videos fake (chosen on half the validation split)",
+        parse=positive_float,
+    )
+    precision_level: float = option(
+        DEFAULT_PRECISION_LEVEL,
+        "the uncertain band reaches where held-out precision (of fake and of real answers) falls below this",
+        parse=positive_float,
+    )
+    ood_coverage: float = option(
+        DEFAULT_COVERAGE,
+        "share of held-out videos the in-distribution check accepts (its threshold)",
+        parse=positive_float,
     )
 
     def resolved_cache_dir(self) -> Path:

@@ -64,3 +64,35 @@ def test_weights_of_another_shape_are_refused_not_half_loaded(tmp_path, small_co
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(CheckpointError, match="not found"):
         read_checkpoint(tmp_path / "nope.pth")
+
+
+def test_decision_keys_are_stored_loadable_safely_and_set_the_threshold(tmp_path, small_config):
+    import numpy as np
+
+    from model.in_distribution import fit_in_distribution
+    from model.verdict import DecisionRule
+
+    features, labels = np.random.default_rng(0).normal(size=(50, 512)), np.arange(50) % 2
+    decision = {
+        "calibration": {"method": "temperature", "temperature": 2.0, "isotonic": None, "ece_before": 0.2},
+        "operating_point": {"threshold": 0.8, "uncertain_band": [0.7, 0.9], "heldout": {"tpr": 0.9}},
+        "in_distribution": fit_in_distribution(features, labels, features, None, coverage=0.99),
+    }
+    path = tmp_path / "decided.pth"
+    save_checkpoint(path, build_detector(small_config), small_config, decision=decision)
+    _, _, metadata = load_detector(path)  # torch.load(weights_only=True) inside
+    assert metadata["threshold"] == 0.8 and metadata["operating_point"]["uncertain_band"] == [0.7, 0.9]
+    rule = DecisionRule.from_checkpoint(metadata)
+    assert rule.decide(0.0, features[0]).in_distribution["available"]
+    with pytest.raises(ValueError, match="unknown decision keys"):
+        save_checkpoint(path, build_detector(small_config), small_config, decision={"verdicts": {}})
+
+
+def test_checkpoint_without_decision_keys_says_the_check_is_unavailable(tmp_path, small_config):
+    from model.verdict import DecisionRule
+
+    path = tmp_path / "old.pth"
+    save_checkpoint(path, build_detector(small_config), small_config, threshold=0.5)
+    _, _, metadata = load_detector(path)
+    assert not {"calibration", "operating_point", "in_distribution"} & set(metadata)
+    assert DecisionRule.from_checkpoint(metadata).decide(2.0).in_distribution["available"] is False

@@ -1,8 +1,8 @@
-"""The demo recipe reuses synthetic data only when it was generated with the same settings."""
+"""The demo recipe reuses held-out clips only when they were written with the same settings."""
 
 import json
 
-from train.demo import existing_data_matches, synth_settings
+from train.demo import DemoRecipe, clip_settings, existing_clips_match
 
 
 def write_manifest(folder, **values):
@@ -11,17 +11,20 @@ def write_manifest(folder, **values):
 
 
 def test_reused_only_when_every_generation_setting_matches(tmp_path):
-    settings = synth_settings(tmp_path / "synth", seed=0, strength=5.0)
-    assert not existing_data_matches(settings)
+    validation, heldout = clip_settings(tmp_path, DemoRecipe())
+    assert validation.part == "train" and heldout.part == "heldout"
+    assert not existing_clips_match(validation)
     same = {
-        "seed": 0,
-        "strength": 5.0,
-        "videos": settings.videos,
-        "size": settings.size,
-        "clip_frames": settings.clip_frames,
-        "fps": settings.fps,
+        "part": validation.part,
+        "seed": validation.seed,
+        "size": validation.size,
+        "frames": validation.frames,
+        "strength": list(validation.strength),
+        "pairs": [{}] * validation.pairs,
     }
-    write_manifest(settings.out_dir, **same)
-    assert existing_data_matches(settings)
-    write_manifest(settings.out_dir, **{**same, "strength": 4.0})
-    assert not existing_data_matches(settings)
+    write_manifest(validation.out_dir, **same)
+    assert existing_clips_match(validation)
+    write_manifest(validation.out_dir, **{**same, "seed": validation.seed + 1})
+    assert not existing_clips_match(validation)
+    write_manifest(validation.out_dir, **{**same, "pairs": [{}]})
+    assert not existing_clips_match(validation)

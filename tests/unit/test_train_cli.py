@@ -38,6 +38,9 @@ FLAGS = [
     "--threads",
     "--augment",
     "--ffpp-quality",
+    "--target-fpr",
+    "--precision-level",
+    "--ood-coverage",
 ]
 
 

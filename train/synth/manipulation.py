@@ -49,14 +49,16 @@ def random_manipulation(rng: np.random.Generator, strength: float) -> Manipulati
 
 
 def blend_mask(
-    size: int,
+    size: int | tuple[int, int],
     centre: tuple[float, float],
     half_axes: tuple[float, float],
     manipulation: Manipulation,
     phase: float = 0.0,
 ) -> np.ndarray:
-    """Soft irregular ellipse, float32 (size, size) in [0, opacity]: 1 inside, smooth falloff."""
-    yy, xx = np.mgrid[0:size, 0:size].astype(np.float32)
+    """Soft irregular ellipse, float32 (size, size) or (height, width) in [0, opacity]: 1 inside,
+    smooth falloff."""
+    height, width = (size, size) if isinstance(size, int) else size
+    yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
     ax = max(half_axes[0] * manipulation.mask_scale[0], 1.0)
     ay = max(half_axes[1] * manipulation.mask_scale[1], 1.0)
     dx, dy = (xx - centre[0]) / ax, (yy - centre[1]) / ay
@@ -98,7 +100,7 @@ def manipulate_frame(
 ) -> tuple[np.ndarray, np.ndarray]:
     """One fake frame and the mask that made it (float32 in [0, 1])."""
     jitter = rng.uniform(-1, 1, 4)
-    mask = blend_mask(frame.shape[0], centre, half_axes, manipulation, phase=manipulation.flicker * jitter[3])
+    mask = blend_mask(frame.shape[:2], centre, half_axes, manipulation, phase=manipulation.flicker * jitter[3])
     mask *= (1 - 0.25 * manipulation.flicker * (1 + jitter[3])) * opacity_scale  # dips by up to flicker/2
     copy = altered_copy(frame, centre, manipulation, jitter[:3])
     weight = mask[..., None]
