@@ -142,7 +142,7 @@ async function obtainEntry(record, { byClick = false, askFirst = false, access =
 // Analyses the video and shows the outcome on its badge; answers success(entry) or failure(error).
 async function analyse(record, options) {
   if (record.badge.state === BadgeState.ANALYSING) {
-    return failure(new AnalysisError(ErrorCode.BAD_MESSAGE, "This video is being analysed already."));
+    return failure(new AnalysisError(ErrorCode.BUSY, "This video is being analysed already."));
   }
   apply(record, { type: BadgeEvent.START });
   try {

@@ -15,6 +15,7 @@ export const ErrorCode = Object.freeze({
   CAPTURE_FAILED: "capture-failed",
   NO_DURATION: "no-duration",
   NO_VIDEO: "no-video", // a context-menu request for a video the page no longer shows
+  BUSY: "busy", // the video is being analysed already
   EXTENSION_RELOADED: "extension-reloaded",
   NO_ANSWER: "no-answer",
   BAD_MESSAGE: "bad-message",
