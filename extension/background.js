@@ -1,13 +1,15 @@
 // Service worker: answers the content script and the pages, talks to the proxy.
 
-import { createApiClient, HealthStatus } from "./lib/api-client.js";
-import { AnalysisError } from "./lib/errors.js";
+import { createApiClient } from "./lib/api-client.js";
+import { healthError } from "./lib/health.js";
 import { createRouter, MessageType } from "./lib/messages.js";
 import { cacheKey } from "./lib/result-cache.js";
 import { loadSettings } from "./common/settings-store.js";
 import { selectEntry } from "./common/history-store.js";
 import { analyseUrl, analyseFrames, cachedResult } from "./worker/analysis.js";
 import { keepAliveUntil } from "./worker/keep-alive.js";
+import { requestHostAccess, watchHostAccess } from "./worker/host-access.js";
+import { installContextMenu, onMenuClick } from "./worker/context-menu.js";
 import { createTimedCache } from "./lib/timed-cache.js";
 
 async function currentApi() {
@@ -35,15 +37,14 @@ function progressReporter(request, sender) {
 
 // Nothing is downloaded or captured for a server that cannot answer.
 async function requireReadyServer(api) {
-  const { status, reason } = await checkHealth(api);
-  if (status === HealthStatus.OFFLINE) throw new AnalysisError("offline", reason);
-  if (status === HealthStatus.UNAVAILABLE) throw new AnalysisError("model-unavailable", reason);
+  const problem = healthError(await checkHealth(api));
+  if (problem) throw problem;
 }
 
 // Runs one analysis; the worker stays alive until its heatmaps are stored too.
 async function analyse(request, sender, run) {
   const api = await currentApi();
-  const cached = await cachedResult(api, request.url);
+  const cached = await cachedResult(api, request.url, request.coverage);
   if (cached) return { entry: cached, cached: true };
   await requireReadyServer(api);
   const { entry, explained } = await keepAliveUntil(run(api, request, sender, progressReporter(request, sender)));
@@ -69,6 +70,8 @@ const route = createRouter({
   [MessageType.LOOKUP]: async (request) => cachedResult(await currentApi(), request.url),
   [MessageType.HEALTH]: async () => checkHealth(await currentApi()),
   [MessageType.SHOW_RESULT]: showResult,
+  // Called at once (no await first): Chrome shows its dialog only during the click that sent this.
+  [MessageType.REQUEST_ACCESS]: (request) => requestHostAccess(request.url),
 });
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
@@ -81,5 +84,16 @@ function openPanelFromToolbar() {
   chrome.sidePanel.setPanelBehavior({ openPanelOnActionClick: true }).catch(() => {});
 }
 
-chrome.runtime.onInstalled.addListener(openPanelFromToolbar);
+const analyseForMenu = (request, sender) => analyse(request, sender, analyseUrl);
+const checkFromMenu = (info, tab) => onMenuClick(info, tab, analyseForMenu);
+
+chrome.runtime.onInstalled.addListener(() => {
+  openPanelFromToolbar();
+  installContextMenu();
+});
 chrome.runtime.onStartup.addListener(openPanelFromToolbar);
+chrome.contextMenus.onClicked.addListener(checkFromMenu);
+watchHostAccess();
+// A context-menu click is native browser UI that automation cannot make: tests (and anyone in
+// the worker's DevTools console) run the very handler the menu runs.
+globalThis.checkVideoFromContextMenu = checkFromMenu;

@@ -2,13 +2,13 @@
 // the model server does not, grey when the proxy cannot be reached.
 
 import { MessageType, unwrap } from "../lib/messages.js";
-
-const LABELS = { ready: "Ready", unavailable: "Model server unavailable", offline: "Proxy offline" };
+import { healthLabel, offlineAnswer } from "../lib/health.js";
 
 export function renderHealth(element, answer) {
   element.dataset.health = answer.status;
-  element.title = answer.reason ? `${LABELS[answer.status]}: ${answer.reason}` : `${LABELS[answer.status]} (${answer.proxyUrl})`;
-  element.querySelector(".health-text").textContent = LABELS[answer.status];
+  const label = healthLabel(answer.status);
+  element.title = answer.reason ? `${label}: ${answer.reason}` : `${label} (${answer.proxyUrl})`;
+  element.querySelector(".health-text").textContent = label;
 }
 
 export async function refreshHealthDot(element) {
@@ -16,7 +16,7 @@ export async function refreshHealthDot(element) {
   try {
     answer = unwrap(await chrome.runtime.sendMessage({ type: MessageType.HEALTH }));
   } catch (error) {
-    answer = { status: "offline", reason: error.message, proxyUrl: "" };
+    answer = { ...offlineAnswer(error.message), proxyUrl: "" };
   }
   renderHealth(element, answer);
   return answer;

@@ -2,10 +2,21 @@
 // page styles cannot reach it), with a small button at the top-left corner of each video,
 // away from the player's controls at the bottom.
 
+import { BADGE_STATES, BADGE_TEXT, BADGE_FOCUS, BADGE_TAG } from "../lib/palette.js";
+import { BadgeState } from "../lib/badge-state.js";
+
 const HOST_ID = "deepfake-detector-overlay";
 const INSET_PX = 8;
 // Videos smaller than this get no visible badge: it would cover them.
 const MIN_VIDEO_SIZE = { width: 80, height: 45 };
+
+const STATE_STYLE = Object.entries(BADGE_STATES)
+  .map(
+    ([state, colours]) =>
+      `.badge[data-state="${state}"] { background: ${colours.background}; }\n` +
+      `.badge[data-state="${state}"] .dot { background: ${colours.dot}; }`,
+  )
+  .join("\n");
 
 const STYLE = `
 :host { all: initial; }
@@ -15,20 +26,21 @@ const STYLE = `
 .badge { position: absolute; left: 0; top: 0; pointer-events: auto; cursor: pointer;
   display: inline-flex; align-items: center; gap: 6px; max-width: 220px; padding: 3px 9px 3px 7px;
   border: 1px solid rgba(255,255,255,.35); border-radius: 999px; overflow: hidden;
-  font: 600 12px/16px system-ui, sans-serif; color: #fff; background: rgba(20,20,24,.82);
+  font: 600 12px/16px system-ui, sans-serif; color: ${BADGE_TEXT}; background: ${BADGE_STATES.idle.background};
   box-shadow: 0 1px 4px rgba(0,0,0,.4); white-space: nowrap; }
 .badge[hidden] { display: none; }
-.badge:focus-visible { outline: 2px solid #8ab4f8; outline-offset: 1px; }
-.dot { width: 8px; height: 8px; border-radius: 50%; background: #9aa0a6; flex: none; }
-.bar { position: absolute; left: 0; bottom: 0; height: 2px; width: 0; background: #8ab4f8; }
-.badge[data-state="analysing"] .dot { background: #8ab4f8; animation: pulse 1s infinite alternate; }
-.badge[data-state="real"] .dot { background: #34a853; }
-.badge[data-state="fake"] .dot { background: #ea4335; }
-.badge[data-state="fake"] { background: rgba(150,20,20,.9); }
-.badge[data-state="uncertain"] .dot { background: #fbbc04; }
-.badge[data-state="error"] .dot { background: #ff8a65; }
-.badge[data-state="offline"] .dot { background: #5f6368; border: 1px solid #bbb; }
+.badge:focus-visible { outline: 2px solid ${BADGE_FOCUS}; outline-offset: 1px; box-shadow: 0 0 0 4px #000; }
+.dot { width: 8px; height: 8px; border-radius: 50%; flex: none; }
+.text { overflow: hidden; text-overflow: ellipsis; }
+.tag { flex: none; padding: 0 5px; border-radius: 6px; font-weight: 700; font-size: 10px;
+  background: ${BADGE_TAG.background}; color: ${BADGE_TAG.text}; }
+.bar { position: absolute; left: 0; bottom: 0; height: 2px; width: 0; background: ${BADGE_FOCUS}; }
+.badge[data-state="${BadgeState.ANALYSING}"] .dot { animation: pulse 1s infinite alternate; }
+.badge[data-state="${BadgeState.OFFLINE}"] .dot { border: 1px solid #bbb; }
+${STATE_STYLE}
+.announcer { position: fixed; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 @keyframes pulse { from { opacity: .35; } to { opacity: 1; } }
+@media (prefers-reduced-motion: reduce) { .badge[data-state="${BadgeState.ANALYSING}"] .dot { animation: none; } }
 `;
 
 export function createOverlay() {
@@ -39,7 +51,13 @@ export function createOverlay() {
   style.textContent = STYLE;
   const layer = document.createElement("div");
   layer.className = "layer";
-  root.append(style, layer);
+  // Screen readers hear how each analysis ends (a polite live region, outside the layer so that
+  // hiding the badges in fullscreen does not silence it).
+  const announcer = document.createElement("div");
+  announcer.className = "announcer";
+  announcer.setAttribute("role", "status");
+  announcer.setAttribute("aria-live", "polite");
+  root.append(style, layer, announcer);
 
   // Single page apps may rebuild <html>'s children: put the layer back when it went missing.
   function ensureAttached() {
@@ -53,7 +71,8 @@ export function createOverlay() {
       const badge = document.createElement("button");
       badge.type = "button";
       badge.className = "badge";
-      badge.innerHTML = '<span class="dot"></span><span class="text"></span><span class="bar"></span>';
+      badge.innerHTML =
+        '<span class="dot" aria-hidden="true"></span><span class="text"></span><span class="bar" aria-hidden="true"></span>';
       badge.addEventListener("click", (event) => {
         event.preventDefault();
         event.stopPropagation();
@@ -64,6 +83,9 @@ export function createOverlay() {
     },
     render,
     place,
+    announce(text) {
+      announcer.textContent = text;
+    },
     setHidden: (hidden) => layer.classList.toggle("hidden", hidden),
   };
 }
@@ -77,11 +99,20 @@ function render(element, view, badge, attributes) {
   else delete element.dataset.probability;
   if (badge.reason) element.dataset.reason = badge.reason;
   else delete element.dataset.reason;
+  if (badge.code) element.dataset.code = badge.code;
+  else delete element.dataset.code;
   element.querySelector(".text").textContent = view.text;
+  element.querySelectorAll(".tag").forEach((tag) => tag.remove());
+  const bar = element.querySelector(".bar");
+  for (const text of view.tags ?? []) {
+    const tag = document.createElement("span");
+    tag.className = "tag";
+    tag.textContent = text;
+    bar.before(tag);
+  }
   element.title = view.title;
   element.setAttribute("aria-label", view.ariaLabel);
-  const bar = element.querySelector(".bar");
-  bar.style.width = badge.state === "analysing" ? `${Math.round(badge.progress * 100)}%` : "0";
+  bar.style.width = badge.state === BadgeState.ANALYSING ? `${Math.round(badge.progress * 100)}%` : "0";
 }
 
 // Puts the badge at the top-left of the video's viewport rectangle, or hides it when the

@@ -2,7 +2,7 @@
 // (blob:/MediaSource, refused downloads): seek, draw to a canvas, encode as JPEG.
 
 import { frameTimes, samplingRange, samplingRate, FRAME_COUNT } from "../lib/frame-times.js";
-import { AnalysisError } from "../lib/errors.js";
+import { AnalysisError, ErrorCode } from "../lib/errors.js";
 
 // Large enough for the model's 224-px input after an optional face crop, small to upload.
 const MAX_FRAME_SIDE = 512;
@@ -30,11 +30,11 @@ function nextEvent(element, name, timeoutMs) {
     };
     const onError = () => {
       cleanup();
-      reject(new AnalysisError("capture-failed", `The video failed to load: ${element.error?.message || "unknown error"}.`));
+      reject(new AnalysisError(ErrorCode.CAPTURE_FAILED, `The video failed to load: ${element.error?.message || "unknown error"}.`));
     };
     const timer = setTimeout(() => {
       cleanup();
-      reject(new AnalysisError("capture-failed", `The video did not answer (${name}) within ${timeoutMs / 1000} s.`));
+      reject(new AnalysisError(ErrorCode.CAPTURE_FAILED, `The video did not answer (${name}) within ${timeoutMs / 1000} s.`));
     }, timeoutMs);
     element.addEventListener(name, onEvent);
     element.addEventListener("error", onError);
@@ -62,7 +62,7 @@ function seekableRanges(video) {
 
 function canvasFor(video) {
   if (!video.videoWidth || !video.videoHeight) {
-    throw new AnalysisError("capture-failed", "The video has no picture (audio only, or not decodable here).");
+    throw new AnalysisError(ErrorCode.CAPTURE_FAILED, "The video has no picture (audio only, or not decodable here).");
   }
   const scale = Math.min(1, MAX_FRAME_SIDE / Math.max(video.videoWidth, video.videoHeight));
   const canvas = document.createElement("canvas");
@@ -77,7 +77,7 @@ function drawFrame(video, canvas) {
   try {
     return canvas.toDataURL("image/jpeg", JPEG_QUALITY);
   } catch (error) {
-    if (error.name === "SecurityError") throw new AnalysisError("tainted", TAINTED_MESSAGE);
+    if (error.name === "SecurityError") throw new AnalysisError(ErrorCode.TAINTED, TAINTED_MESSAGE);
     throw error;
   }
 }
@@ -86,7 +86,7 @@ async function framesOf(video, onProgress) {
   await ensureMetadata(video);
   const range = samplingRange(video.duration, seekableRanges(video));
   if (!range) {
-    throw new AnalysisError("no-duration", "This video has no known duration (a live stream?): its frames cannot be sampled.");
+    throw new AnalysisError(ErrorCode.NO_DURATION, "This video has no known duration (a live stream?): its frames cannot be sampled.");
   }
   const canvas = canvasFor(video);
   drawFrame(video, canvas); // fails fast, before any seek, when the pixels are unreadable
@@ -150,7 +150,7 @@ async function framesOfOriginal(video, onProgress) {
 // `onProgress(fraction)` follows the captures.
 export async function captureFrames(video, onProgress = () => {}) {
   // Encrypted media draws as black frames: analysing those would be a confident lie.
-  if (video.mediaKeys) throw new AnalysisError("protected", PROTECTED_MESSAGE);
+  if (video.mediaKeys) throw new AnalysisError(ErrorCode.PROTECTED, PROTECTED_MESSAGE);
   const copy = await openHiddenCopy(video.currentSrc || video.src);
   if (!copy) return framesOfOriginal(video, onProgress);
   try {

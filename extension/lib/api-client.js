@@ -1,19 +1,32 @@
 // HTTP client for the proxy's /api/* routes. Pure apart from the injected `fetch`.
 
-import { AnalysisError } from "./errors.js";
+import { AnalysisError, ErrorCode } from "./errors.js";
+import { HealthStatus, healthOfFailure } from "./health.js";
 import { apiUrl } from "./settings.js";
+import { Verdict } from "./answer-view.js";
 
 const TIMEOUT_MS = { health: 3000, model: 5000, analysis: 180000 };
 const RETRY_AFTER_DEFAULT_S = 1;
 const RETRY_AFTER_MAX_S = 10;
 
-export const HealthStatus = Object.freeze({ READY: "ready", UNAVAILABLE: "unavailable", OFFLINE: "offline" });
+export { HealthStatus }; // where callers of the client have always found it
+
+// How much of a video a prediction covers: the default 16 frames, or every segment of it.
+export const Coverage = Object.freeze({ SAMPLED: "sampled", FULL: "full" });
+
+// What an answer covers: a coverage answer says {mode: "full", window_s, ...}.
+export function coverageOf(answer) {
+  const coverage = answer?.coverage;
+  return (typeof coverage === "object" ? coverage?.mode : coverage) === Coverage.FULL ? Coverage.FULL : Coverage.SAMPLED;
+}
+
+const predictPath = (coverage) => (coverage === Coverage.FULL ? "predict?coverage=full" : "predict");
 
 // The error a non-2xx answer stands for: the proxy's `{error, code}` when it sent one.
 export function errorFromAnswer(status, body) {
   const message = (body && typeof body.error === "string" && body.error) || `The proxy answered HTTP ${status}.`;
-  if (status === 503) return new AnalysisError("model-unavailable", `Model server unavailable: ${message}`);
-  if (status === 413) return new AnalysisError("too-large", message);
+  if (status === 503) return new AnalysisError(ErrorCode.MODEL_UNAVAILABLE, `Model server unavailable: ${message}`);
+  if (status === 413) return new AnalysisError(ErrorCode.TOO_LARGE, message);
   const code = (body && typeof body.code === "string" && body.code) || `http-${status}`;
   return new AnalysisError(code, message);
 }
@@ -31,10 +44,10 @@ export function retryDelayMs(status, body, retryAfter) {
 export function checkPrediction(body) {
   const ok =
     body &&
-    (body.label === "real" || body.label === "fake") &&
+    (body.label === Verdict.REAL || body.label === Verdict.FAKE) &&
     typeof body.probability === "number" &&
     typeof body.confidence === "number";
-  if (!ok) throw new AnalysisError("bad-response", "The proxy's answer lacks label, probability or confidence.");
+  if (!ok) throw new AnalysisError(ErrorCode.BAD_RESPONSE, "The proxy's answer lacks label, probability or confidence.");
   return body;
 }
 
@@ -63,9 +76,9 @@ export function createApiClient(proxyUrl, fetchImpl = globalThis.fetch, sleep = 
       response = await fetchImpl(apiUrl(proxyUrl, path), { ...init, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
       if (error?.name === "TimeoutError") {
-        throw new AnalysisError("timeout", `The proxy did not answer ${path} within ${timeoutMs / 1000} s.`);
+        throw new AnalysisError(ErrorCode.TIMEOUT, `The proxy did not answer ${path} within ${timeoutMs / 1000} s.`);
       }
-      throw new AnalysisError("offline", `Cannot reach the proxy at ${proxyUrl}. Is it running?`);
+      throw new AnalysisError(ErrorCode.OFFLINE, `Cannot reach the proxy at ${proxyUrl}. Is it running?`);
     }
     const body = await readJson(response);
     const retryMs = retries > 0 ? retryDelayMs(response.status, body, response.headers?.get?.("retry-after")) : null;
@@ -74,7 +87,7 @@ export function createApiClient(proxyUrl, fetchImpl = globalThis.fetch, sleep = 
       return call(path, init, timeoutMs, retries - 1);
     }
     if (!response.ok) throw errorFromAnswer(response.status, body);
-    if (body === null) throw new AnalysisError("bad-response", `The proxy's answer to ${path} is not JSON.`);
+    if (body === null) throw new AnalysisError(ErrorCode.BAD_RESPONSE, `The proxy's answer to ${path} is not JSON.`);
     return body;
   }
 
@@ -89,12 +102,12 @@ export function createApiClient(proxyUrl, fetchImpl = globalThis.fetch, sleep = 
         await call("health", {}, TIMEOUT_MS.health);
         return { status: HealthStatus.READY, reason: null };
       } catch (error) {
-        const status = error.code === "offline" || error.code === "timeout" ? HealthStatus.OFFLINE : HealthStatus.UNAVAILABLE;
-        return { status, reason: error.message };
+        return healthOfFailure(error);
       }
     },
     model: () => call("model", {}, TIMEOUT_MS.model),
-    predictBytes: async (bytes, contentType) => checkPrediction(await post("predict", bytes, contentType)),
+    predictBytes: async (bytes, contentType, coverage = Coverage.SAMPLED) =>
+      checkPrediction(await post(predictPath(coverage), bytes, contentType)),
     explainBytes: async (bytes, contentType) => checkPrediction(await post("explain", bytes, contentType)),
     predictFrames: async (frames, fps) => checkPrediction(await post("predict", framesBody(frames, fps), "application/json")),
     explainFrames: async (frames, fps) => checkPrediction(await post("explain", framesBody(frames, fps), "application/json")),

@@ -1,6 +1,6 @@
 // Size-capped download of a video's bytes. Pure apart from the Response it is given.
 
-import { AnalysisError } from "./errors.js";
+import { AnalysisError, ErrorCode } from "./errors.js";
 
 // Larger videos are analysed from frames captured in the page instead of being uploaded.
 export const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
@@ -11,7 +11,7 @@ export function isDownloadableUrl(url) {
 
 function tooLarge(bytes, maxBytes) {
   const mb = (n) => (n / 1024 / 1024).toFixed(0);
-  return new AnalysisError("too-large", `The video is larger than ${mb(maxBytes)} MB (${mb(bytes)}+ MB).`);
+  return new AnalysisError(ErrorCode.TOO_LARGE, `The video is larger than ${mb(maxBytes)} MB (${mb(bytes)}+ MB).`);
 }
 
 // The declared Content-Length, or null when absent or malformed.

@@ -2,6 +2,9 @@
 // Tolerant by design: it accepts the handful of shapes a heatmap list can take (a list of
 // base64 PNGs, or of objects holding one) so the panel keeps working as the API grows.
 
+// Where a history entry's heatmaps stand (the entry's `explanation` field).
+export const ExplanationState = Object.freeze({ PENDING: "pending", READY: "ready", FAILED: "failed" });
+
 const LIST_PATHS = [
   ["explanation", "frames"],
   ["explanation", "overlays"],

@@ -1,6 +1,6 @@
 // Messages between the content script, the side panel and the service worker. Pure.
 
-import { AnalysisError, errorPayload } from "./errors.js";
+import { AnalysisError, ErrorCode, errorPayload } from "./errors.js";
 
 export const MessageType = Object.freeze({
   ANALYSE_URL: "analyse-url",
@@ -9,12 +9,16 @@ export const MessageType = Object.freeze({
   HEALTH: "health",
   SHOW_RESULT: "show-result",
   PROGRESS: "progress",
+  REQUEST_ACCESS: "request-access", // content script -> worker: ask Chrome for a video's origin
+  CHECK_VIDEO: "check-video", // worker -> content script: the context menu asked for this video
+  SEEK_VIDEO: "seek-video", // side panel -> content script: show this instant of the video
 });
 
 const isString = (value) => typeof value === "string" && value.length > 0;
 const isHttpUrl = (value) => isString(value) && /^https?:\/\//i.test(value);
 
-// Required fields of each request type, with the check each must pass.
+// Required fields of each request type, with the check each must pass. (ANALYSE_URL may add
+// `coverage: "full"`, a whole-video check asked from the side panel.)
 const SCHEMAS = {
   [MessageType.ANALYSE_URL]: { url: isHttpUrl, videoId: isString },
   [MessageType.ANALYSE_FRAMES]: {
@@ -25,6 +29,9 @@ const SCHEMAS = {
   [MessageType.LOOKUP]: { url: isString },
   [MessageType.HEALTH]: {},
   [MessageType.SHOW_RESULT]: { url: isString },
+  [MessageType.REQUEST_ACCESS]: { url: isHttpUrl },
+  [MessageType.CHECK_VIDEO]: { url: isString },
+  [MessageType.SEEK_VIDEO]: { url: isString, time: (value) => Number.isFinite(value) && value >= 0 },
 };
 
 export function validateMessage(message) {
@@ -48,9 +55,9 @@ export function failure(error) {
 export function createRouter(handlers) {
   return async function route(message, sender) {
     const problem = validateMessage(message);
-    if (problem) return failure(new AnalysisError("bad-message", problem));
+    if (problem) return failure(new AnalysisError(ErrorCode.BAD_MESSAGE, problem));
     const handler = handlers[message.type];
-    if (!handler) return failure(new AnalysisError("bad-message", `No handler for ${message.type}.`));
+    if (!handler) return failure(new AnalysisError(ErrorCode.BAD_MESSAGE, `No handler for ${message.type}.`));
     try {
       return success(await handler(message, sender));
     } catch (error) {
@@ -61,7 +68,7 @@ export function createRouter(handlers) {
 
 // The value of a router answer, or the AnalysisError it carries.
 export function unwrap(answer) {
-  if (!answer) throw new AnalysisError("no-answer", "The extension's service worker did not answer.");
+  if (!answer) throw new AnalysisError(ErrorCode.NO_ANSWER, "The extension's service worker did not answer.");
   if (!answer.ok) throw new AnalysisError(answer.error.code, answer.error.message);
   return answer.value;
 }

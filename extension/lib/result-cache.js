@@ -1,6 +1,9 @@
 // History of analysed videos, cached by URL. Pure: works on plain arrays; storage is the caller's job.
 
 export const HISTORY_LIMIT = 50;
+
+// Where an entry's pixels came from: the video file the worker downloaded, or frames the page captured.
+export const EntrySource = Object.freeze({ DOWNLOAD: "download", FRAMES: "frames" });
 // Heatmap overlays are large (a PNG per frame): keep them only for the most recent analyses.
 export const EXPLANATION_LIMIT = 5;
 

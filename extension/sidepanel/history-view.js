@@ -1,32 +1,35 @@
-// Renders the history list of the side panel; a click selects an entry.
+// Renders the history list of the side panel; choosing an entry (click, Enter or Space) selects it.
 
-import { verdictOf, percent } from "../lib/badge-state.js";
+import { verdictOf, verdictText } from "../lib/answer-view.js";
 import { videoName } from "../lib/video-name.js";
+import { redrawKeepingFocus } from "../common/keep-focus.js";
 
 function label(entry) {
-  const { result } = entry;
-  const verdict = verdictOf(result.probability, result.threshold ?? 0.5);
-  return `${verdict} ${percent(result.probability)}`;
+  return verdictText(verdictOf(entry.result), entry.result.probability);
 }
 
 function item(entry, selectedKey, onSelect) {
   const li = document.createElement("li");
   li.dataset.key = entry.key;
   li.setAttribute("aria-current", String(entry.key === selectedKey));
+  const button = document.createElement("button");
+  button.type = "button";
+  button.dataset.key = entry.key;
   const title = document.createElement("span");
   title.className = "title";
   title.textContent = videoName(entry.url);
   const verdict = document.createElement("span");
   verdict.className = "muted";
   verdict.textContent = ` — ${label(entry)}, ${new Date(entry.analysedAt).toLocaleTimeString()}`;
-  li.title = `${entry.url}\non ${entry.pageTitle || entry.pageUrl || "an unknown page"}`;
-  li.append(title, verdict);
-  li.addEventListener("click", () => onSelect(entry.key));
+  button.title = `${entry.url}\non ${entry.pageTitle || entry.pageUrl || "an unknown page"}`;
+  button.append(title, verdict);
+  button.addEventListener("click", () => onSelect(entry.key));
+  li.append(button);
   return li;
 }
 
 export function renderHistory(history, selectedKey, onSelect) {
   const list = document.getElementById("history");
-  list.replaceChildren(...history.map((entry) => item(entry, selectedKey, onSelect)));
+  redrawKeepingFocus(list, "key", () => list.replaceChildren(...history.map((entry) => item(entry, selectedKey, onSelect))));
   document.getElementById("clear-history").disabled = history.length === 0;
 }

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import net from "node:net";
-import { createApiClient, errorFromAnswer, checkPrediction, framesBody, HealthStatus, retryDelayMs } from "../lib/api-client.js";
+import { createApiClient, errorFromAnswer, checkPrediction, framesBody, HealthStatus, retryDelayMs, coverageOf } from "../lib/api-client.js";
 
 async function closedPort() {
   const server = net.createServer();
@@ -111,4 +111,29 @@ test("health checks and other errors are never retried", async () => {
   const api = createApiClient("http://127.0.0.1:8000", fetchImpl, async () => {});
   assert.equal((await api.health()).status, HealthStatus.UNAVAILABLE);
   assert.equal(calls, 1);
+});
+
+test("a whole-video prediction asks for coverage=full; the default one does not", async () => {
+  const { createServer } = await import("node:http");
+  const paths = [];
+  const server = createServer((request, response) => {
+    paths.push(request.url);
+    request.resume();
+    request.on("end", () => {
+      response.writeHead(200, { "Content-Type": "application/json" });
+      response.end(JSON.stringify({ label: "real", probability: 0.1, confidence: 0.9 }));
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const { Coverage } = await import("../lib/api-client.js");
+    const api = createApiClient(`http://127.0.0.1:${server.address().port}`);
+    await api.predictBytes(new Uint8Array([1, 2, 3]), "video/mp4");
+    await api.predictBytes(new Uint8Array([1, 2, 3]), "video/mp4", Coverage.FULL);
+    assert.deepEqual(paths, ["/api/predict", "/api/predict?coverage=full"]);
+    assert.equal(coverageOf({ coverage: { mode: "full", window_s: 4 } }), Coverage.FULL);
+    assert.equal(coverageOf({ label: "real" }), Coverage.SAMPLED);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
 });

@@ -122,3 +122,61 @@ test("every state has a label for screen readers", () => {
   ];
   for (const badge of badges) assert.match(badgeView(badge).ariaLabel, /^Deepfake check: /);
 });
+
+const answer = (fields) => ({ label: "fake", probability: 0.97, confidence: 0.97, threshold: 0.62, ...fields });
+const shown = (fields, operatingPoint) => {
+  const badge = run({ type: "start" }, { type: "result", result: answer(fields), operatingPoint });
+  return { badge, view: badgeView(badge) };
+};
+
+test("the answer's verdict drives the badge; out of distribution is the grey unfamiliar state", () => {
+  const { badge, view } = shown({ verdict: "out_of_distribution" });
+  assert.equal(badge.state, BadgeState.UNFAMILIAR);
+  assert.ok(isResultState(badge.state));
+  assert.equal(view.text, "Unfamiliar video");
+  assert.match(view.title, /^Unfamiliar video: this model was not trained on videos like this/);
+  assert.match(view.title, /P\(fake\) 97% is not meaningful for it/);
+  assert.equal(shown({ verdict: "uncertain", probability: 0.9 }).badge.state, BadgeState.UNCERTAIN);
+  assert.equal(shown({ verdict: "real", probability: 0.9 }).badge.state, BadgeState.REAL);
+});
+
+test("a demo model's result carries a demo tag and the notice in its title", () => {
+  const { view } = shown({ verdict: "real", probability: 0.1, model: { demo: true, trained_on: "synthetic demo data" } });
+  assert.deepEqual(view.tags, ["demo"]);
+  assert.match(view.title, /Demo model, trained on synthetic clips \(synthetic demo data\)/);
+  assert.match(view.ariaLabel, /Demo model/);
+  assert.deepEqual(shown({ verdict: "real", probability: 0.1 }).view.tags, []);
+});
+
+test("the title states the operating point from /api/model", () => {
+  const { view } = shown({ verdict: "fake" }, { heldout: { fpr: 0.05 }, target_fpr: 0.05 });
+  assert.match(view.title, /flags about 1 in 20 genuine videos/);
+  assert.doesNotMatch(shown({ verdict: "fake" }).view.title, /genuine videos/);
+});
+
+test("Content Credentials that declare AI generation tag the badge; the verdict stays the model's", () => {
+  const provenance = { present: true, signature_valid: true, claim_generator: "VideoGen", ai_generated: true };
+  const { badge, view } = shown({ verdict: "real", probability: 0.1, provenance });
+  assert.equal(badge.state, BadgeState.REAL);
+  assert.deepEqual(view.tags, ["AI-declared"]);
+  assert.match(view.title, /^Content Credentials: declares AI-generated \(by VideoGen\)\./);
+  assert.match(shown({ verdict: "real", probability: 0.1, provenance: { present: false } }).view.title, /^No Content Credentials\./);
+});
+
+test("a download needing a grant says so and what a click does; waiting for the dialog shows no percent", () => {
+  const needed = run({ type: "failure", error: { code: "permission-needed", message: "The extension may not download videos from http://a.example. Click to allow http://a.example: Chrome will ask you." } });
+  assert.equal(badgeView(needed).text, "Allow access");
+  assert.doesNotMatch(badgeView(needed).title, /Click to retry/);
+  const refused = run({ type: "failure", error: { code: "permission-refused", message: "You did not allow it." } });
+  assert.equal(badgeView(refused).text, "Access refused");
+  assert.equal(refused.state, BadgeState.ERROR);
+  const waiting = run({ type: "start" }, { type: "progress", stage: "permission", fraction: 0 });
+  assert.equal(badgeView(waiting).text, "Waiting for permission");
+  assert.match(badgeView(waiting).title, /answer its dialog/);
+});
+
+test("a verdict from frames captured in the page says its Content Credentials were not checked", () => {
+  const badge = run({ type: "start" }, { type: "result", result: answer({ verdict: "real", probability: 0.1, provenance: { present: false } }), fromFrames: true });
+  assert.match(badgeView(badge).title, /^Content Credentials not checked: frames captured in the page carry none\./);
+  assert.deepEqual(badgeView(badge).tags, []);
+});

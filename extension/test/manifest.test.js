@@ -13,9 +13,14 @@ test("it is a Manifest V3 extension with a module service worker", () => {
   assert.equal(manifest.background.type, "module");
 });
 
-test("permissions are only storage and the side panel; hosts only the local proxy", () => {
-  assert.deepEqual([...manifest.permissions].sort(), ["sidePanel", "storage"]);
+test("permissions are storage, the side panel and the context menu; hosts only the local proxy", () => {
+  assert.deepEqual([...manifest.permissions].sort(), ["contextMenus", "sidePanel", "storage"]);
   assert.deepEqual(manifest.host_permissions, ["http://127.0.0.1/*", "http://localhost/*"]);
+});
+
+test("other sites are optional: asked for one origin at a time, never at install", () => {
+  assert.deepEqual(manifest.optional_host_permissions, ["http://*/*", "https://*/*"]);
+  assert.equal(manifest.optional_permissions, undefined);
 });
 
 test("every file the manifest names exists", () => {

@@ -1,11 +1,15 @@
 // Analysing one video in the service worker: cache, download (or frames from the page),
 // /api/predict for the verdict, then /api/explain for the heatmaps in the background.
 
-import { AnalysisError } from "../lib/errors.js";
-import { cacheKey, lookup } from "../lib/result-cache.js";
+import { AnalysisError, ErrorCode } from "../lib/errors.js";
+import { cacheKey, lookup, EntrySource } from "../lib/result-cache.js";
 import { readCapped, uploadContentType, MAX_DOWNLOAD_BYTES } from "../lib/download.js";
-import { extractOverlays, extractSaliency } from "../lib/explanation.js";
+import { extractOverlays, extractSaliency, ExplanationState } from "../lib/explanation.js";
 import { createTimedCache } from "../lib/timed-cache.js";
+import { Stage } from "../lib/badge-state.js";
+import { Coverage, coverageOf } from "../lib/api-client.js";
+import { originOf } from "../lib/host-access.js";
+import { hasHostAccess } from "./host-access.js";
 import {
   loadHistory,
   rememberEntry,
@@ -17,22 +21,27 @@ import {
 // The analysis's share of the progress bar once the bytes are in hand and sent.
 const SERVER_STAGE_PROGRESS = 0.7;
 
-// The version of the model now served, or null when it cannot be told (proxy down, no field).
-const modelVersions = createTimedCache(30000);
+// /api/model's answer for the model now served, or null when it cannot be had (proxy down).
+const servedModels = createTimedCache(30000);
 
-async function servedModelVersion(api) {
+async function servedModel(api) {
   try {
-    return await modelVersions.get(api.proxyUrl, async () => (await api.model()).version ?? null);
+    return await servedModels.get(api.proxyUrl, () => api.model());
   } catch {
     return null; // not remembered: the proxy may be back in a moment
   }
 }
 
-// A cached result, unless the proxy serves a different model version than the one that made it.
-// With the proxy down, the cached result stands.
-export async function cachedResult(api, url) {
+async function servedModelVersion(api) {
+  return (await servedModel(api))?.version ?? null;
+}
+
+// A cached result, unless the proxy serves a different model version than the one that made it
+// (or a whole-video check is asked for and the entry covers 16 frames only). With the proxy
+// down, the cached result stands.
+export async function cachedResult(api, url, coverage = Coverage.SAMPLED) {
   const entry = lookup(await loadHistory(), cacheKey(url));
-  if (!entry) return null;
+  if (!entry || (coverage === Coverage.FULL && coverageOf(entry.result) !== Coverage.FULL)) return null;
   const version = await servedModelVersion(api);
   return version === null || String(version) === String(entry.result?.model?.version) ? entry : null;
 }
@@ -42,7 +51,15 @@ async function fetchVideo(url) {
     // No cookies: the extension must not replay the user's session to another server's files.
     return await fetch(url, { credentials: "omit" });
   } catch {
-    throw new AnalysisError("download-refused", "The site refused the download.");
+    // A fetch fails like this both for a network error and for an origin outside the
+    // extension's host access (no CORS then): only the second one a grant can fix.
+    if (!(await hasHostAccess(url))) {
+      throw new AnalysisError(
+        ErrorCode.PERMISSION_NEEDED,
+        `The extension may not download videos from ${originOf(url)}: its site access does not include that site.`,
+      );
+    }
+    throw new AnalysisError(ErrorCode.DOWNLOAD_REFUSED, "The site refused the download.");
   }
 }
 
@@ -51,17 +68,18 @@ export async function downloadVideo(url, onProgress) {
   const response = await fetchVideo(url);
   if (!response.ok) {
     await response.body?.cancel();
-    throw new AnalysisError("download-refused", `The site refused the download (HTTP ${response.status}).`);
+    throw new AnalysisError(ErrorCode.DOWNLOAD_REFUSED, `The site refused the download (HTTP ${response.status}).`);
   }
   if (/^text\//i.test(response.headers.get("content-type") || "")) {
     await response.body?.cancel();
-    throw new AnalysisError("download-refused", "The site answered with a page, not the video.");
+    throw new AnalysisError(ErrorCode.DOWNLOAD_REFUSED, "The site answered with a page, not the video.");
   }
   const bytes = await readCapped(response, MAX_DOWNLOAD_BYTES, onProgress);
   return { bytes, contentType: uploadContentType(response.headers) };
 }
 
-function newEntry(request, sender, source, result) {
+// `model`: /api/model's answer (its operating point says how often the threshold flags genuine videos).
+function newEntry(request, sender, source, result, model) {
   return {
     key: cacheKey(request.url) ?? request.url,
     url: request.url,
@@ -70,9 +88,10 @@ function newEntry(request, sender, source, result) {
     source,
     analysedAt: new Date().toISOString(),
     result,
+    operatingPoint: model?.operating_point ?? null,
     // The instants the page captured (the API only knows their rate): exact times for the chart.
     captureTimes: Array.isArray(request.times) ? request.times : null,
-    explanation: "pending",
+    explanation: ExplanationState.PENDING,
   };
 }
 
@@ -80,9 +99,9 @@ async function explainInBackground(entry, explain) {
   try {
     const body = await explain();
     await saveExplanation(entry.key, { overlays: extractOverlays(body), saliency: extractSaliency(body) });
-    await updateHistoryEntry(entry.key, { explanation: "ready" });
+    await updateHistoryEntry(entry.key, { explanation: ExplanationState.READY });
   } catch (error) {
-    await updateHistoryEntry(entry.key, { explanation: "failed", explanationError: error.message });
+    await updateHistoryEntry(entry.key, { explanation: ExplanationState.FAILED, explanationError: error.message });
   }
 }
 
@@ -97,19 +116,21 @@ async function predictAndRecord(entryOf, predict, explain) {
 }
 
 export async function analyseUrl(api, request, sender, report) {
-  const { bytes, contentType } = await downloadVideo(request.url, (f) => report("downloading", f * SERVER_STAGE_PROGRESS));
-  report("analysing", SERVER_STAGE_PROGRESS);
+  const { bytes, contentType } = await downloadVideo(request.url, (f) => report(Stage.DOWNLOADING, f * SERVER_STAGE_PROGRESS));
+  report(Stage.ANALYSING, SERVER_STAGE_PROGRESS);
+  const model = await servedModel(api);
   return predictAndRecord(
-    (result) => newEntry(request, sender, "download", result),
-    () => api.predictBytes(bytes, contentType),
+    (result) => newEntry(request, sender, EntrySource.DOWNLOAD, result, model),
+    () => api.predictBytes(bytes, contentType, request.coverage),
     () => api.explainBytes(bytes, contentType),
   );
 }
 
 export async function analyseFrames(api, request, sender, report) {
-  report("analysing", SERVER_STAGE_PROGRESS);
+  report(Stage.ANALYSING, SERVER_STAGE_PROGRESS);
+  const model = await servedModel(api);
   return predictAndRecord(
-    (result) => newEntry(request, sender, "frames", result),
+    (result) => newEntry(request, sender, EntrySource.FRAMES, result, model),
     () => api.predictFrames(request.frames, request.fps),
     () => api.explainFrames(request.frames, request.fps),
   );

@@ -1,0 +1,1 @@
+document.getElementById("only").src = new URLSearchParams(location.search).get("video");
