@@ -1,8 +1,8 @@
 """The coverage options of a request: `coverage=full` (and optionally `window_s`, `stride_s`).
 
-Video bodies carry them as query parameters (`POST /predictions/deepfake?coverage=full`): the
+Video bodies carry them as query parameters (`POST /models/deepfake/invoke?coverage=full`): the
 TorchServe frontend hands each query parameter to the handler as one more request field, its value
-as bytes. JSON frames requests carry them as fields of the JSON body
+as bytes. JSON frames requests carry them as fields of the JSON body, which serving.inputs parses
 (`{"frames": [...], "fps": 25, "coverage": "full"}`). Absent: the 16-frame answer.
 """
 
@@ -63,10 +63,10 @@ def _seconds(name: str, value) -> float | None:
     return seconds
 
 
-def read_coverage_options(fields: dict) -> CoverageOptions:
-    """From the query parameters, or from the JSON body's fields for frames requests."""
-    body = fields.get("body") if isinstance(fields.get("body"), dict) else fields.get("data")
-    source = body if isinstance(body, dict) and any(name in body for name in OPTION_FIELDS) else fields
+def read_coverage_options(fields: dict, json_options: dict | None = None) -> CoverageOptions:
+    """From the JSON body's fields for frames requests (`json_options`, parsed by serving.inputs),
+    else from the query parameters."""
+    source = json_options if json_options else fields
     mode = (_text(source.get("coverage")) or "sampled").lower()
     if mode not in MODES:
         raise VideoInputError(f"coverage must be one of {list(MODES)}, got {mode[:40]!r}", "bad_coverage")

@@ -31,7 +31,7 @@ from serving.coverage_options import CoverageOptions, read_coverage_options
 from serving.explanations import explanation
 from serving.face_answers import face_answers
 from serving.gradcam import clip_gradcam
-from serving.inputs import DescribePayload, VideoPayload, parse_request, sample_payload
+from serving.inputs import DescribePayload, FramesPayload, VideoPayload, parse_request, sample_payload
 from serving.metrics import ServingMetrics
 from serving.provenance import not_checked, provenance
 from serving.provenance_process import ProvenanceReader
@@ -136,7 +136,7 @@ class DeepfakeHandler(BaseHandler):
             if isinstance(payload, DescribePayload):
                 return Describe()
             explain = self.context.get_request_header(index, "explain") == "True"
-            options = read_coverage_options(fields)
+            options = read_coverage_options(fields, payload.options if isinstance(payload, FramesPayload) else None)
             if options.full:
                 return self._coverage(payload, options, explain)
             sampled = sample_payload(payload, self.config.num_frames, self.settings.limits)

@@ -16,7 +16,7 @@ import base64
 import binascii
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from model.errors import VideoInputError
 from model.frames import SampledFrames, SamplingLimits, decode_encoded_images, sample_clip, sample_encoded_images
@@ -45,6 +45,7 @@ class VideoPayload:
 class FramesPayload:
     frames: list[str]  # base64 images (PNG, JPEG, WebP, BMP) or data: URLs, in time order; decoded when sampled
     fps: float | None
+    options: dict = field(default_factory=dict)  # the body's coverage options (serving.coverage_options)
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,8 @@ def _parse_json(body, limits: JsonLimits) -> Payload:
         raise VideoInputError("the frames list is empty", "no_frames")
     if len(frames) > limits.max_frames:
         raise VideoInputError(f"{len(frames)} frames sent, the limit is {limits.max_frames}", "too_many_frames")
-    return FramesPayload(frames, _read_fps(body))
+    options = {name: body[name] for name in OPTION_FIELDS if name in body}
+    return FramesPayload(frames, _read_fps(body), options)
 
 
 def _decode_base64(text: str, index: int) -> bytes:

@@ -43,7 +43,9 @@ def test_window_and_stride_come_with_the_request(torchserve, video_20s):
 
 def test_the_predictions_route_drops_the_query_string_so_it_gives_the_16_frame_answer(torchserve, video_20s):
     url = f"{torchserve.inference_url}/predictions/{torchserve.model_name}?coverage=full"
-    answer = httpx.post(url, content=video_20s, headers={"Content-Type": "video/mp4"}, timeout=120).json()
+    answer = httpx.post(
+        url, content=video_20s, headers={"Content-Type": "video/mp4", **torchserve.inference_headers()}, timeout=120
+    ).json()
     assert_prediction_contract(answer)  # TorchServe 0.12's frontend: documented in serving/README.md
     assert "segments" not in answer
 
@@ -57,10 +59,15 @@ def png(value: int) -> str:
 def test_json_frames_carry_coverage_in_the_body(torchserve):
     body = {"frames": [png(v) for v in range(0, 240, 10)], "fps": 4, "coverage": "full", "window_s": 2}
     url = f"{torchserve.inference_url}/predictions/{torchserve.model_name}"
-    answer = httpx.post(url, json=body, timeout=120).json()
+    answer = httpx.post(url, json=body, headers=torchserve.inference_headers(), timeout=120).json()
     assert_coverage_contract(answer)
     assert answer["video"]["duration_s"] == 6.0 and answer["coverage"]["windows"] == 5
-    explained = httpx.post(f"{torchserve.inference_url}/explanations/{torchserve.model_name}", json=body, timeout=120)
+    explained = httpx.post(
+        f"{torchserve.inference_url}/explanations/{torchserve.model_name}",
+        json=body,
+        headers=torchserve.inference_headers(),
+        timeout=120,
+    )
     assert explained.status_code == 400 and explained.json()["code"] == "coverage_not_explainable"
 
 
@@ -105,15 +112,20 @@ def test_the_proxy_forwards_coverage_and_refuses_it_for_explanations(proxy, vide
 def test_the_client_and_the_scan_ask_for_coverage(torchserve, video_20s, tmp_path, capsys):
     from client.__main__ import main as client_main
 
+    key_file = str(torchserve.key_file)
     folder = tmp_path / "videos"
     folder.mkdir()
     (folder / "long.mp4").write_bytes(video_20s)
-    assert client_main(["--coverage", "--url", torchserve.inference_url, str(folder / "long.mp4")]) == 0
+    assert (
+        client_main(["--coverage", "--url", torchserve.inference_url, "--key-file", key_file, str(folder / "long.mp4")])
+        == 0
+    )
     assert "9 windows" in capsys.readouterr().out
     out = tmp_path / "results.csv"
     assert (
         client_main(
             ["scan", str(folder), "--coverage", "--out", str(out), "--no-progress", "--url", torchserve.inference_url]
+            + ["--key-file", key_file]
         )
         == 0
     )

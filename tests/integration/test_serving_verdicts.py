@@ -77,7 +77,9 @@ def test_a_clip_far_from_the_fitted_features_is_out_of_distribution(verdict_serv
 
 def test_the_description_summarises_operating_point_calibration_and_check(verdict_server):
     url = f"{verdict_server.inference_url}/predictions/{verdict_server.model_name}"
-    described = httpx.post(url, json={"describe": True}, timeout=60).json()["model"]
+    described = httpx.post(url, json={"describe": True}, headers=verdict_server.inference_headers(), timeout=60).json()[
+        "model"
+    ]
     assert described["operating_point"]["available"] is True
     assert described["operating_point"]["threshold"] == THRESHOLD == described["threshold"]
     assert described["operating_point"]["uncertain_band"] == list(BAND)
@@ -101,13 +103,17 @@ def test_a_checkpoint_without_the_keys_answers_with_the_check_unavailable(torchs
     assert answer["verdict"] == ("fake" if p >= 0.6 else "real" if p < 0.4 else "uncertain")  # threshold 0.5 +-0.1
     assert answer["model"]["trained_on"] == "not stated in the checkpoint" and answer["model"]["demo"] is False
     url = f"{torchserve.inference_url}/predictions/{torchserve.model_name}"
-    described = httpx.post(url, json={"describe": True}, timeout=60).json()["model"]
+    described = httpx.post(url, json={"describe": True}, headers=torchserve.inference_headers(), timeout=60).json()[
+        "model"
+    ]
     assert described["operating_point"]["available"] is False
     assert described["calibration"]["available"] is False and described["in_distribution"] == {"available": False}
 
 
 def test_the_proxy_passes_the_fields_through(verdict_server, proxy_launcher, clips):
-    running = proxy_launcher.start(verdict_server.inference_url, verdict_server.management_url)
+    running = proxy_launcher.start(
+        verdict_server.inference_url, verdict_server.management_url, "--key-file", str(verdict_server.key_file)
+    )
     try:
         files = {"file": ("white.mp4", clips["white"].read_bytes(), "video/mp4")}
         answer = httpx.post(running.url + "/api/predict", files=files, timeout=120)
@@ -130,7 +136,10 @@ def test_the_scan_csv_and_the_client_table_carry_the_verdict(verdict_server, cli
         (folder / clip.name).write_bytes(clip.read_bytes())
     out = tmp_path / "results.csv"
     assert (
-        client_main(["scan", str(folder), "--out", str(out), "--no-progress", "--url", verdict_server.inference_url])
+        client_main(
+            ["scan", str(folder), "--out", str(out), "--no-progress", "--url", verdict_server.inference_url]
+            + ["--key-file", str(verdict_server.key_file)]
+        )
         == 0
     )
     with out.open(newline="") as stream:
@@ -138,6 +147,17 @@ def test_the_scan_csv_and_the_client_table_carry_the_verdict(verdict_server, cli
     assert rows["white.mp4"]["verdict"] == "out_of_distribution" and rows["white.mp4"]["in_distribution_ok"] == "False"
     assert rows["familiar.mp4"]["in_distribution_ok"] == "True" and rows["familiar.mp4"]["demo_model"] == "True"
     assert "out_of_distribution" in capsys.readouterr().out
-    assert client_main(["--url", verdict_server.inference_url, str(folder / "white.mp4")]) == 0
+    assert (
+        client_main(
+            [
+                "--url",
+                verdict_server.inference_url,
+                "--key-file",
+                str(verdict_server.key_file),
+                str(folder / "white.mp4"),
+            ]
+        )
+        == 0
+    )
     table = capsys.readouterr().out
     assert "out_of_distribution" in table and "unfamiliar" in table and "a demo model" in table

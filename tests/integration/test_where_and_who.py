@@ -102,7 +102,7 @@ def test_a_flat_colour_video_is_out_of_distribution(served, tmp_path):
 
 def test_the_description_says_what_the_test_model_knows(served):
     url = f"{served.inference_url}/predictions/{served.model_name}"
-    described = httpx.post(url, json={"describe": True}, timeout=60).json()["model"]
+    described = httpx.post(url, json={"describe": True}, headers=served.inference_headers(), timeout=60).json()["model"]
     assert described["trained_on"] == "synthetic face clips (tests only)" and described["demo"] is True
     assert described["operating_point"]["available"] and "genuine_scores" not in described["operating_point"]
     assert described["calibration"]["available"] and described["in_distribution"]["available"]

@@ -118,12 +118,13 @@ def test_frames_in_memory_are_covered_with_their_fps(detector):
         ({"body": b"..."}, CoverageOptions()),
         ({"body": b"...", "coverage": bytearray(b"full")}, CoverageOptions(True)),
         ({"file": b"...", "coverage": "FULL", "window_s": b"2", "stride_s": b"0.5"}, CoverageOptions(True, 2.0, 0.5)),
-        ({"body": {"frames": [], "coverage": "full", "window_s": 3}}, CoverageOptions(True, 3.0)),
-        ({"body": {"frames": []}, "coverage": b"sampled"}, CoverageOptions()),
+        ({"body": b"{}", "json": {"coverage": "full", "window_s": 3}}, CoverageOptions(True, 3.0)),
+        ({"body": b"{}", "coverage": b"sampled", "json": {}}, CoverageOptions()),
     ],
 )
 def test_coverage_options_come_from_query_parameters_or_the_json_body(fields, expected):
-    assert read_coverage_options(fields) == expected
+    json_options = fields.pop("json", None)  # what serving.inputs found in a JSON frames body
+    assert read_coverage_options(fields, json_options) == expected
 
 
 @pytest.mark.parametrize(
@@ -135,12 +136,13 @@ def test_coverage_options_come_from_query_parameters_or_the_json_body(fields, ex
         {"coverage": b"full", "stride_s": b"soon"},
         {"coverage": b"\xff\xfe"},
         {"window_s": b"2"},
-        {"body": {"frames": [], "coverage": True}},
+        {"json": {"coverage": True}},
     ],
 )
 def test_bad_coverage_options_are_refused_with_a_code(fields):
+    json_options = fields.pop("json", None)
     with pytest.raises(VideoInputError) as refused:
-        read_coverage_options(fields)
+        read_coverage_options(fields, json_options)
     assert refused.value.code == "bad_coverage" and not refused.value.over_limit
 
 
