@@ -84,6 +84,7 @@ def test_frames_over_the_pixel_limit_get_413(torchserve):
     response = httpx.post(
         f"{torchserve.inference_url}/predictions/deepfake",
         json={"frames": [base64.b64encode(png).decode()]},
+        headers=torchserve.inference_headers(),
         timeout=30,
     )
     assert response.status_code == 413, response.text
