@@ -141,15 +141,7 @@ def sample_encoded_images(
     if total <= 0:
         raise VideoInputError("no frames were given", "no_frames")
     indices = sample_frame_indices(total, count)
-    deadline = DecodeDeadline(limits.max_decode_s)
-    budget = PixelBudget(limits.max_request_pixels)
-    decoded = {}
-    for index in sorted(set(indices)):
-        deadline.check()
-        try:
-            decoded[index] = decode_image(load(index), limits, budget)
-        except VideoInputError as error:
-            raise VideoInputError(f"frame {index}: {error.message}", error.code) from error
+    decoded = _decode_encoded(sorted(set(indices)), load, limits)
     height, width = decoded[indices[0]].shape[:2]
     info = VideoInfo(width=width, height=height, fps=fps, duration_s=total / fps if fps else None, frames_total=total)
     timestamps = [index / fps if fps else float(index) for index in indices]
@@ -163,16 +155,21 @@ def decode_encoded_images(
     pixel budget and decode time as `sample_encoded_images`."""
     if total <= 0:
         raise VideoInputError("no frames were given", "no_frames")
+    return list(_decode_encoded(range(total), load, limits).values())
+
+
+def _decode_encoded(indices, load: Callable[[int], bytes], limits: SamplingLimits) -> dict[int, np.ndarray]:
+    """{index: RGB} for the given indices, in their order, within one request's pixel budget and deadline."""
     deadline = DecodeDeadline(limits.max_decode_s)
     budget = PixelBudget(limits.max_request_pixels)
-    images = []
-    for index in range(total):
+    decoded = {}
+    for index in indices:
         deadline.check()
         try:
-            images.append(decode_image(load(index), limits, budget))
+            decoded[index] = decode_image(load(index), limits, budget)
         except VideoInputError as error:
             raise VideoInputError(f"frame {index}: {error.message}", error.code) from error
-    return images
+    return decoded
 
 
 class PixelBudget:
