@@ -3,8 +3,12 @@ self-blended fake (SBI: Shiohara & Yamasaki, CVPR 2022): the frame's own region 
 altered copy of itself through a soft mask. A real and its fake share the view, the noise, the
 blur and the compression; the blend is the only difference.
 
-Frames are rendered at a "native" video size (any aspect ratio, small to large), blended and
-degraded there, and only then resized to the network's square, as serving resizes a video.
+Frames are rendered at a "native" video size (any aspect ratio, small to large) and resized to
+the network's square as serving resizes a video (model.preprocess.resize_frame); the blend and the
+capture effects are made there, at the served scale. A from-scratch model learns an artifact at
+one pixel scale: a blend made at 0.5-2.5x the served side and then squashed reaches the network
+at a different scale every time, and the model did not learn it (val ROC-AUC ~0.5 after 200 steps,
+against ~0.8 at the served scale: scratch/m2 probes, train/README.md).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from model.preprocess import resize_frame
 from train.synth.manipulation import Manipulation, manipulate_frame, random_manipulation
 from train.synth.scenes import Scene
 
@@ -27,13 +32,20 @@ class Native:
     height: int
 
 
+LARGEST_NATIVE = 8.0  # widest native frame, in served sides
+
+
 def random_native(rng: np.random.Generator, size: int) -> Native:
-    """A video size around the network's input: from half of it to twice, of a common aspect."""
+    """A video size of a common aspect, from half the network's input to six times its height
+    (at the demo's 80 px: 40 to 480 lines, up to 640 wide), log-uniform. Real videos are mostly
+    far larger than the served side, and shrinking them (area interpolation) gives clean, smooth
+    frames: a model that only saw views near the served size called those fake (8 of 9 Big Buck
+    Bunny encodes at P(fake) ~0.95, measured)."""
     aspect = float(ASPECTS[int(rng.integers(len(ASPECTS)))])
-    height = float(size * np.exp(rng.uniform(np.log(0.5), np.log(2.0))))
+    height = float(size * np.exp(rng.uniform(np.log(0.5), np.log(6.0))))
     width = height * aspect
-    if width > 2.5 * size:
-        width, height = 2.5 * size, 2.5 * size / aspect
+    if width > LARGEST_NATIVE * size:
+        width, height = LARGEST_NATIVE * size, LARGEST_NATIVE * size / aspect
     return Native(max(32, int(width) // 2 * 2), max(32, int(height) // 2 * 2))
 
 
@@ -91,20 +103,26 @@ def render(scene: Scene, matrix: np.ndarray, native: Native) -> np.ndarray:
     )
 
 
+REGION_SCALE = 2.5  # blend half-axes, relative to the face box or the usual ellipse (see blend_region)
+
+
 def blend_region(
-    rng: np.random.Generator, scene: Scene, matrix: np.ndarray, native: Native
+    rng: np.random.Generator, scene: Scene, matrix: np.ndarray, native: Native, scale: float = REGION_SCALE
 ) -> tuple[tuple[float, float], tuple[float, float]]:
-    """Centre and half-axes of the region to blend, in native pixels: the face half the time when
-    the scene has one in view, else an ellipse anywhere in the frame."""
+    """Centre and half-axes of the region to blend, in native pixels: the face (head and shoulders
+    at the default scale) half the time when the scene has one in view, else an ellipse anywhere in
+    the frame. Large on purpose: at the demo's 80-px served side a face-sized blend is a few pixels,
+    and a from-scratch model learnt nothing of it in 150 steps, against val ROC-AUC ~0.63 after 50
+    steps at 2.5x (scratch/m2 probes, train/README.md)."""
     if scene.box is not None and rng.random() < 0.6:
         x, y, w, h = scene.box
         centre = matrix @ np.array([x + w / 2, y + h / 2, 1.0])
-        scale = float(np.hypot(matrix[0, 0], matrix[0, 1]))
+        zoom = float(np.hypot(matrix[0, 0], matrix[0, 1]))
         inside = 0 <= centre[0] < native.width and 0 <= centre[1] < native.height
-        if inside and scale * min(w, h) >= 12:
-            return (float(centre[0]), float(centre[1])), (scale * w / 2, scale * h / 2)
+        if inside and zoom * min(w, h) >= 12:
+            return (float(centre[0]), float(centre[1])), (scale * zoom * w / 2, scale * zoom * h / 2)
     short = min(native.width, native.height)
-    half = short * rng.uniform(0.1, 0.3)
+    half = short * rng.uniform(0.1, 0.3) * scale
     ratio = rng.uniform(0.7, 1.4)
     centre = (rng.uniform(0.2, 0.8) * native.width, rng.uniform(0.2, 0.8) * native.height)
     return (float(centre[0]), float(centre[1])), (float(half * ratio), float(half / ratio))
@@ -148,22 +166,37 @@ def random_strength(rng: np.random.Generator, strength: tuple[float, float]) -> 
     return float(rng.uniform(*strength))
 
 
+def blend_at_served_scale(
+    view: np.ndarray,
+    centre: tuple[float, float],
+    half_axes: tuple[float, float],
+    manipulation: Manipulation,
+    rng: np.random.Generator,
+    size: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(real, fake, mask) at the served square: the native view resized as serving resizes it,
+    then blended there (the region given in native pixels)."""
+    height, width = view.shape[:2]
+    sx, sy = size / width, size / height
+    real = resize_frame(view, size)
+    fake, mask = manipulate_frame(
+        real, (centre[0] * sx, centre[1] * sy), (half_axes[0] * sx, half_axes[1] * sy), manipulation, rng
+    )
+    return real, fake, mask
+
+
 def training_pair(
     scene: Scene, rng: np.random.Generator, size: int, strength: tuple[float, float]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One real frame and its self-blended fake, each (size, size, 3) uint8 as the network sees
     them, and the blend mask (size, size) float32 in [0, 1] at the same scale."""
-    from model.preprocess import resize_frame
-
     native = random_native(rng, size)
     path = random_path(rng, scene, native)
     matrix = path.matrix(float(rng.random()), int(rng.integers(100)), native)
-    real = render(scene, matrix, native)
+    view = render(scene, matrix, native)
     centre, half_axes = blend_region(rng, scene, matrix, native)
     manipulation: Manipulation = random_manipulation(rng, random_strength(rng, strength))
-    fake, mask = manipulate_frame(real, centre, half_axes, manipulation, rng)
+    real, fake, mask = blend_at_served_scale(view, centre, half_axes, manipulation, rng, size)
     effects = random_capture(rng, scene)
     noise = rng.standard_normal(real.shape).astype(np.float32) if effects.noise_sigma > 0 else None
-    real_frame = resize_frame(capture(real, effects, noise), size)
-    fake_frame = resize_frame(capture(fake, effects, noise), size)
-    return real_frame, fake_frame, cv2.resize(mask, (size, size), interpolation=cv2.INTER_AREA)
+    return capture(real, effects, noise), capture(fake, effects, noise), mask
