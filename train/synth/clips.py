@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import av
@@ -90,7 +90,7 @@ def render_clip_pair(scene: Scene, rng: np.random.Generator, settings: ClipSetti
     native = random_native(rng, settings.size)
     path = random_path(rng, scene, native, motion=float(rng.uniform(0.2, 1.0)))
     effects = random_capture(rng, scene)
-    effects = type(effects)(effects.gain, effects.noise_sigma, effects.blur, None)  # the codec compresses
+    effects = replace(effects, jpeg_quality=None)  # the codec compresses
     region = _region(rng, scene, path.matrix(0.0, 0, native), native)
     manipulation = random_manipulation(rng, float(rng.uniform(*settings.strength)))
     shape = (settings.size, settings.size, 3)
@@ -187,6 +187,7 @@ def write_clips(settings: ClipSettings, workers: int = 1, progress: bool = True)
         "blend_scale": BLEND_SCALE,
         "region_scale": REGION_SCALE,
         "largest_native": LARGEST_NATIVE,
+        "uneven_light": True,
         "catalog": SceneCatalog.load(settings.part).describe(),
         "pairs": records,
     }

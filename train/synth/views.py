@@ -129,6 +129,27 @@ def blend_region(
 
 
 @dataclass(frozen=True)
+class Light:
+    """Uneven lighting over the whole frame (the same on a real and its fake): a vignette and a
+    soft spot of light or shade. A blend is a soft region of other colour and brightness too; a
+    model that never saw genuine uneven light called a lit object on a dark, vignetted
+    background fake (the LEGO clips of ../shared/videos at P(fake) ~0.97, measured), so the
+    genuine class has it and only the blend's mismatch separates the classes."""
+
+    vignette: float  # darkening at the corners (0 = none)
+    spot: tuple[float, float, float, float]  # centre x, y and radius (frame fractions), gain (0 = none)
+
+    def field(self, height: int, width: int) -> np.ndarray:
+        yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
+        u, v = xx / max(width - 1, 1) - 0.5, yy / max(height - 1, 1) - 0.5
+        gain = 1.0 - self.vignette * 2.0 * (u * u + v * v)
+        cx, cy, radius, amount = self.spot
+        if amount:
+            gain *= 1.0 + amount * np.exp(-((u + 0.5 - cx) ** 2 + (v + 0.5 - cy) ** 2) / (2 * radius * radius))
+        return gain[..., None]
+
+
+@dataclass(frozen=True)
 class Capture:
     """What the camera and the upload add, the same for a real and its fake."""
 
@@ -136,6 +157,21 @@ class Capture:
     noise_sigma: float
     blur: float  # Gaussian sigma of lens/motion softness, 0 = none
     jpeg_quality: int | None  # per-frame JPEG (the training stand-in for a codec), None = none
+    light: Light | None = None  # uneven lighting, None = even
+
+
+def random_light(rng: np.random.Generator) -> Light | None:
+    if rng.random() < 0.4:
+        return None
+    vignette = float(rng.uniform(0.1, 0.7)) if rng.random() < 0.7 else 0.0
+    spot = (0.0, 0.0, 1.0, 0.0)
+    if rng.random() < 0.6:
+        spot = (
+            *(float(c) for c in rng.uniform(0.2, 0.8, 2)),
+            float(rng.uniform(0.15, 0.5)),
+            float(rng.uniform(-0.4, 0.8)),
+        )
+    return Light(vignette, spot)
 
 
 def random_capture(rng: np.random.Generator, scene: Scene) -> Capture:
@@ -145,6 +181,7 @@ def random_capture(rng: np.random.Generator, scene: Scene) -> Capture:
         noise_sigma=float(rng.choice([0.0, rng.uniform(0.5, 3.0), rng.uniform(3.0, 8.0)], p=[0.3, 0.5, 0.2])),
         blur=float(rng.choice([0.0, rng.uniform(0.3, 1.2)], p=[0.7, 0.3])),
         jpeg_quality=int(rng.integers(30, 96)) if rng.random() < 0.75 else None,
+        light=None if flat else random_light(rng),
     )
 
 
@@ -153,6 +190,8 @@ def capture(frame: np.ndarray, effects: Capture, noise: np.ndarray | None) -> np
     if effects.blur > 0:
         shot = cv2.GaussianBlur(shot, (0, 0), effects.blur)
     shot = shot * effects.gain
+    if effects.light is not None:
+        shot = shot * effects.light.field(*shot.shape[:2])
     if noise is not None and effects.noise_sigma > 0:
         shot += effects.noise_sigma * noise
     out = np.clip(shot + 0.5, 0, 255).astype(np.uint8)
