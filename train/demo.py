@@ -93,7 +93,7 @@ def existing_clips_match(settings: ClipSettings) -> bool:
         "blend_scale": BLEND_SCALE,
         "region_scale": REGION_SCALE,
         "largest_native": LARGEST_NATIVE,
-        "uneven_light": True,
+        "uneven_light": 4,
     }
     return all(written.get(k) == v for k, v in wanted.items()) and len(written.get("pairs", [])) == settings.pairs
 

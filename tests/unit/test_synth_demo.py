@@ -23,7 +23,7 @@ def test_reused_only_when_every_generation_setting_matches(tmp_path):
         "blend_scale": "served",
         "region_scale": 2.5,
         "largest_native": 8.0,
-        "uneven_light": True,
+        "uneven_light": 4,
         "pairs": [{}] * validation.pairs,
     }
     write_manifest(validation.out_dir, **same)

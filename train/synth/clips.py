@@ -187,7 +187,7 @@ def write_clips(settings: ClipSettings, workers: int = 1, progress: bool = True)
         "blend_scale": BLEND_SCALE,
         "region_scale": REGION_SCALE,
         "largest_native": LARGEST_NATIVE,
-        "uneven_light": True,
+        "uneven_light": 4,
         "catalog": SceneCatalog.load(settings.part).describe(),
         "pairs": records,
     }

@@ -120,33 +120,42 @@ def blend_region(
         zoom = float(np.hypot(matrix[0, 0], matrix[0, 1]))
         inside = 0 <= centre[0] < native.width and 0 <= centre[1] < native.height
         if inside and zoom * min(w, h) >= 12:
-            return (float(centre[0]), float(centre[1])), (scale * zoom * w / 2, scale * zoom * h / 2)
+            return (float(centre[0]), float(centre[1])), _in_view(scale * zoom * w / 2, scale * zoom * h / 2, native)
     short = min(native.width, native.height)
     half = short * rng.uniform(0.1, 0.3) * scale
     ratio = rng.uniform(0.7, 1.4)
     centre = (rng.uniform(0.2, 0.8) * native.width, rng.uniform(0.2, 0.8) * native.height)
-    return (float(centre[0]), float(centre[1])), (float(half * ratio), float(half / ratio))
+    return (float(centre[0]), float(centre[1])), _in_view(half * ratio, half / ratio, native)
+
+
+def _in_view(half_width: float, half_height: float, native: Native) -> tuple[float, float]:
+    """At most 45% of the frame each way: the blend's edge stays in view (a whole-frame "blend" is
+    a global colour change, which genuine video has too)."""
+    return float(min(half_width, 0.45 * native.width)), float(min(half_height, 0.45 * native.height))
 
 
 @dataclass(frozen=True)
 class Light:
     """Uneven lighting over the whole frame (the same on a real and its fake): a vignette and a
-    soft spot of light or shade. A blend is a soft region of other colour and brightness too; a
-    model that never saw genuine uneven light called a lit object on a dark, vignetted
-    background fake (the LEGO clips of ../shared/videos at P(fake) ~0.97, measured), so the
-    genuine class has it and only the blend's mismatch separates the classes."""
+    soft, possibly tinted spot of light or shade. A blend is a soft region of other colour and
+    brightness too; a model that never saw genuine uneven light called a warm-lit object on a dark,
+    vignetted background fake (the LEGO clips of ../shared/videos at P(fake) ~0.97, measured; the
+    centre of those frames alone scored real), so the genuine class has it and only the blend's
+    mismatch (edge, misalignment, sharpness) separates the classes."""
 
-    vignette: float  # darkening at the corners (0 = none)
+    vignette: float  # darkening at the corners (0 = none, 1 = black)
     spot: tuple[float, float, float, float]  # centre x, y and radius (frame fractions), gain (0 = none)
+    tint: tuple[float, float, float] = (1.0, 1.0, 1.0)  # the spot's colour (per-channel share of its gain)
 
     def field(self, height: int, width: int) -> np.ndarray:
         yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
         u, v = xx / max(width - 1, 1) - 0.5, yy / max(height - 1, 1) - 0.5
-        gain = 1.0 - self.vignette * 2.0 * (u * u + v * v)
+        gain = np.clip(1.0 - self.vignette * 2.0 * (u * u + v * v), 0.0, None)[..., None]
         cx, cy, radius, amount = self.spot
         if amount:
-            gain *= 1.0 + amount * np.exp(-((u + 0.5 - cx) ** 2 + (v + 0.5 - cy) ** 2) / (2 * radius * radius))
-        return gain[..., None]
+            bump = np.exp(-((u + 0.5 - cx) ** 2 + (v + 0.5 - cy) ** 2) / (2 * radius * radius))[..., None]
+            gain = gain * (1.0 + amount * bump * np.array(self.tint, np.float32))
+        return gain
 
 
 @dataclass(frozen=True)
@@ -163,15 +172,14 @@ class Capture:
 def random_light(rng: np.random.Generator) -> Light | None:
     if rng.random() < 0.4:
         return None
-    vignette = float(rng.uniform(0.1, 0.7)) if rng.random() < 0.7 else 0.0
-    spot = (0.0, 0.0, 1.0, 0.0)
+    vignette = float(rng.uniform(0.1, 1.0)) if rng.random() < 0.7 else 0.0
+    spot, tint = (0.0, 0.0, 1.0, 0.0), (1.0, 1.0, 1.0)
     if rng.random() < 0.6:
-        spot = (
-            *(float(c) for c in rng.uniform(0.2, 0.8, 2)),
-            float(rng.uniform(0.15, 0.5)),
-            float(rng.uniform(-0.4, 0.8)),
-        )
-    return Light(vignette, spot)
+        centre = (float(c) for c in rng.uniform(0.2, 0.8, 2))
+        spot = (*centre, float(rng.uniform(0.15, 0.5)), float(rng.uniform(-0.5, 1.5)))
+        if rng.random() < 0.5:  # warm or cold light
+            tint = tuple(float(t) for t in rng.uniform(0.4, 1.3, 3))
+    return Light(vignette, spot, tint)
 
 
 def random_capture(rng: np.random.Generator, scene: Scene) -> Capture:
@@ -185,13 +193,23 @@ def random_capture(rng: np.random.Generator, scene: Scene) -> Capture:
     )
 
 
+KNEE = 200.0  # grey level where strong light starts to roll off instead of clipping
+
+
+def _soft_highlights(shot: np.ndarray) -> np.ndarray:
+    """Roll off above KNEE towards 255 instead of clipping: a brightly lit blend must not saturate
+    into the same white as its real (a fake with no visible blend is a wrong label)."""
+    over = np.maximum(shot - KNEE, 0.0)
+    return np.minimum(shot, KNEE) + (255.0 - KNEE) * np.tanh(over / (255.0 - KNEE))
+
+
 def capture(frame: np.ndarray, effects: Capture, noise: np.ndarray | None) -> np.ndarray:
     shot = frame.astype(np.float32)
     if effects.blur > 0:
         shot = cv2.GaussianBlur(shot, (0, 0), effects.blur)
     shot = shot * effects.gain
     if effects.light is not None:
-        shot = shot * effects.light.field(*shot.shape[:2])
+        shot = _soft_highlights(shot * effects.light.field(*shot.shape[:2]))
     if noise is not None and effects.noise_sigma > 0:
         shot += effects.noise_sigma * noise
     out = np.clip(shot + 0.5, 0, 255).astype(np.uint8)
@@ -224,18 +242,24 @@ def blend_at_served_scale(
     return real, fake, mask
 
 
+VISIBLE = 4  # grey levels a blend must change somewhere for its fake to count as one
+
+
 def training_pair(
     scene: Scene, rng: np.random.Generator, size: int, strength: tuple[float, float]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One real frame and its self-blended fake, each (size, size, 3) uint8 as the network sees
     them, and the blend mask (size, size) float32 in [0, 1] at the same scale."""
     native = random_native(rng, size)
-    path = random_path(rng, scene, native)
-    matrix = path.matrix(float(rng.random()), int(rng.integers(100)), native)
-    view = render(scene, matrix, native)
-    centre, half_axes = blend_region(rng, scene, matrix, native)
-    manipulation: Manipulation = random_manipulation(rng, random_strength(rng, strength))
-    real, fake, mask = blend_at_served_scale(view, centre, half_axes, manipulation, rng, size)
+    for _ in range(4):  # a blend over a flat view (a white wallpaper) changes nothing: a wrong label
+        path = random_path(rng, scene, native)
+        matrix = path.matrix(float(rng.random()), int(rng.integers(100)), native)
+        view = render(scene, matrix, native)
+        centre, half_axes = blend_region(rng, scene, matrix, native)
+        manipulation: Manipulation = random_manipulation(rng, random_strength(rng, strength))
+        real, fake, mask = blend_at_served_scale(view, centre, half_axes, manipulation, rng, size)
+        if np.abs(fake.astype(np.int16) - real.astype(np.int16)).max() > VISIBLE:
+            break
     effects = random_capture(rng, scene)
     noise = rng.standard_normal(real.shape).astype(np.float32) if effects.noise_sigma > 0 else None
     return capture(real, effects, noise), capture(fake, effects, noise), mask
