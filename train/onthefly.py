@@ -5,13 +5,15 @@ the blend, so that is what it learns.
 
 Mean pooling is order-free: one frame per clip per step lets a step see many pairs (the served
 clip is still all of its frames). What makes it learn in minutes on a CPU:
-- crops of the served frame around the blend (jittered, the real cut at the same place): the
-  artifact fills the input, and a small crop costs a fraction of a whole frame;
-- dense supervision during training only (as Face X-ray does): 1x1 convolutions on the
-  backbone's layer2 and layer3 maps predict the blend's boundary and its mask. They are thrown
-  away after training (the checkpoint holds the detector alone), but they give every pixel a
-  gradient instead of one label per frame;
-- a strength curriculum: blends start obvious and end subtle.
+- the blend made at the served scale, on whole served frames (train/synth/views.py): what the
+  network trains on is what serving gives it;
+- a pairwise ranking loss next to BCE: each fake must score above its own real;
+- a small served side (the demo serves 80 px), so a step costs little;
+- optional: crops around the blend, and dense supervision during training only (as Face X-ray
+  does: 1x1 convolutions on layer2 and layer3 predict the blend's boundary and mask, thrown away
+  afterwards), and a strength curriculum (blends start obvious and end subtle);
+- it stops when a fixed set of fresh validation pairs reaches a target ROC-AUC, or at a time
+  budget (the cosine schedule follows the clock then), printing the time left.
 Generated scenes (screens, cartoons, noise...) are kept in a pool refreshed a little every
 step: drawing one costs more than viewing it.
 """
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
+from sklearn.metrics import roc_auc_score
 from tqdm import tqdm
 
 from model.network import DeepfakeDetector
@@ -52,6 +55,10 @@ class OnTheFlySettings:
     refresh: float = 0.05  # share of draws that replace a pooled scene with a fresh one
     seed: int = 0
     time_limit_s: float | None = None  # stop early (cosine schedule follows the clock then)
+    rank_weight: float = 0.0  # weight of the pairwise loss softplus(real - fake) next to BCE
+    target_auc: float | None = None  # stop once the validation pairs reach this ROC-AUC
+    validation_pairs: int = 150  # fresh pairs of the trained sources, drawn once, checked every...
+    validate_every: int = 50  # ... this many steps (0 = never)
 
 
 class ScenePool:
@@ -147,28 +154,72 @@ def _lr_factor(progress: float, step: int, warmup: int) -> float:
     return min(1.0, (step + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
 
 
+@dataclass(frozen=True)
+class ValidationPairs:
+    """Fixed frames of the trained sources (their own seed), at the last step's strength: the
+    stopping rule's frame-level ROC-AUC."""
+
+    frames: torch.Tensor  # (2N, 3, S, S) normalised, real then fake of each pair
+    labels: np.ndarray
+
+    @classmethod
+    def draw(cls, catalog: SceneCatalog, settings: OnTheFlySettings, mean, std) -> ValidationPairs:
+        rng = np.random.default_rng([settings.seed, 12345])
+        frames = []
+        for _ in range(settings.validation_pairs):
+            real, fake, _ = training_pair(catalog.draw(rng), rng, settings.image_size, settings.strength)
+            frames += [real, fake]
+        tensor = normalize_clip(np.stack(frames), mean, std).contiguous(memory_format=torch.channels_last)
+        return cls(tensor, np.array([0, 1] * settings.validation_pairs))
+
+    def roc_auc(self, detector: DeepfakeDetector, bf16: bool) -> float:
+        detector.eval()
+        logits = []
+        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            for start in range(0, len(self.frames), 100):
+                features = backbone_maps(detector, self.frames[start : start + 100])[2]
+                logits.append(detector.classify(features.float().unsqueeze(1)).clip_logits.float())
+        detector.train()
+        return float(roc_auc_score(self.labels, torch.cat(logits).numpy()))
+
+
+def _loss(logits: torch.Tensor, labels: torch.Tensor, settings: OnTheFlySettings) -> torch.Tensor:
+    loss = torch.nn.functional.binary_cross_entropy_with_logits(logits.float(), labels)
+    if settings.rank_weight:
+        pairs = logits.float().view(-1, 2)  # (real, fake) of each pair
+        loss = loss + settings.rank_weight * torch.nn.functional.softplus(pairs[:, 0] - pairs[:, 1]).mean()
+    return loss
+
+
+def _progress_share(step: int, elapsed: float, settings: OnTheFlySettings) -> float:
+    share = step / settings.steps
+    if settings.time_limit_s:
+        share = max(share, elapsed / settings.time_limit_s)
+    return share
+
+
 def train_on_the_fly(
     detector: DeepfakeDetector, mean, std, settings: OnTheFlySettings, bf16: bool, progress: bool = True
 ) -> list[dict]:
-    """AdamW + BCE (+ the dense losses) on fresh pairs; returns history rows every 25 steps
-    (step, train loss, pair accuracy: how often the fake of a fresh pair scores above its real,
-    wall and CPU seconds: CPU time is what an idle machine would take)."""
+    """AdamW + BCE (+ the ranking and dense losses) on fresh pairs until `steps`, `time_limit_s`
+    or `target_auc` on the validation pairs, whichever comes first; returns history rows every 25
+    steps (step, train loss, pair accuracy: how often the fake of a fresh pair scores above its
+    real, validation ROC-AUC where checked, wall and CPU seconds: CPU time is what an idle machine
+    would take)."""
     rng = np.random.default_rng(settings.seed)
     torch.manual_seed(settings.seed)
-    pool = ScenePool(SceneCatalog.load("train"), settings, rng)
+    catalog = SceneCatalog.load("train")
+    pool = ScenePool(catalog, settings, rng)
+    validation = ValidationPairs.draw(catalog, settings, mean, std) if settings.validate_every else None
     dense = DenseHeads()
     groups = [{"params": detector.parameters(), "scale": 1.0}, {"params": dense.parameters(), "scale": DENSE_LR_SCALE}]
     optimizer = torch.optim.AdamW(groups, lr=settings.lr, weight_decay=settings.weight_decay)
-    loss_fn = torch.nn.BCEWithLogitsLoss()
     started, cpu_started = time.monotonic(), time.process_time()
     history, losses, pair_hits = [], [], []
     detector.train()
-    bar = tqdm(range(settings.steps), desc="training on fresh pairs", unit="step", disable=not progress)
-    for step in bar:
-        elapsed = time.monotonic() - started
-        share = step / settings.steps
-        if settings.time_limit_s:
-            share = max(share, elapsed / settings.time_limit_s)
+    bar = _progress_bar(settings, progress)
+    for step in range(settings.steps):
+        share = _progress_share(step, time.monotonic() - started, settings)
         if share >= 1.0:
             break
         for group in optimizer.param_groups:
@@ -177,7 +228,7 @@ def train_on_the_fly(
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
             layer2, layer3, features = backbone_maps(detector, frames)
         logits = detector.classify(features.float().unsqueeze(1)).clip_logits
-        loss = loss_fn(logits.float(), labels)
+        loss = _loss(logits, labels, settings)
         if settings.dense_weight:
             loss = loss + settings.dense_weight * dense.loss(layer2, layer3, masks)
         optimizer.zero_grad(set_to_none=True)
@@ -186,15 +237,58 @@ def train_on_the_fly(
         losses.append(float(loss.detach()))
         pairs = logits.detach().view(-1, 2)  # (real, fake) of each pair: is the fake scored higher?
         pair_hits.append(float((pairs[:, 1] > pairs[:, 0]).float().mean()))
-        if (step + 1) % 25 == 0:
-            row = {
-                "step": step + 1,
-                "train_loss": float(np.mean(losses[-25:])),
-                "pair_accuracy": float(np.mean(pair_hits[-25:])),
-                "seconds": round(time.monotonic() - started, 1),
-                "cpu_seconds": round(time.process_time() - cpu_started, 1),
-            }
-            history.append(row)
-            bar.set_postfix(loss=f"{row['train_loss']:.3f}", pairs=f"{row['pair_accuracy']:.2f}")
+        done = step + 1
+        _advance(bar, done, time.monotonic() - started, settings)
+        if done % 25 and not (validation and done % settings.validate_every == 0):
+            continue
+        row = _history_row(done, losses, pair_hits, started, cpu_started)
+        if validation is not None and done % settings.validate_every == 0:
+            row["validation_auc"] = round(validation.roc_auc(detector, bf16), 4)
+        history.append(row)
+        bar.set_postfix(_postfix(history))
+        if settings.target_auc and row.get("validation_auc", 0.0) >= settings.target_auc:
+            bar.write(
+                f"validation ROC-AUC {row['validation_auc']:.3f} >= {settings.target_auc}: stopping at step {done}"
+            )
+            break
+    bar.close()
     detector.eval()
     return history
+
+
+def _history_row(done: int, losses: list, pair_hits: list, started: float, cpu_started: float) -> dict:
+    return {
+        "step": done,
+        "train_loss": float(np.mean(losses[-25:])),
+        "pair_accuracy": float(np.mean(pair_hits[-25:])),
+        "seconds": round(time.monotonic() - started, 1),
+        "cpu_seconds": round(time.process_time() - cpu_started, 1),
+    }
+
+
+def _progress_bar(settings: OnTheFlySettings, progress: bool) -> tqdm:
+    """Steps, or seconds of the budget where there is one: the bar's estimate is then the time left."""
+    if not settings.time_limit_s:
+        return tqdm(total=settings.steps, desc="training on fresh pairs", unit="step", disable=not progress)
+    return tqdm(
+        total=round(settings.time_limit_s),
+        desc=f"training on fresh pairs (budget {settings.time_limit_s / 60:.1f} min)",
+        unit="s",
+        bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed} elapsed, {remaining} left{postfix}",
+        disable=not progress,
+    )
+
+
+def _advance(bar: tqdm, done: int, elapsed: float, settings: OnTheFlySettings) -> None:
+    position = done if not settings.time_limit_s else min(round(elapsed), bar.total)
+    bar.update(position - bar.n)
+
+
+def _postfix(history: list[dict]) -> dict:
+    """Step, loss, pair accuracy of the last row and the last validation ROC-AUC."""
+    row = history[-1]
+    postfix = {"step": row["step"], "loss": f"{row['train_loss']:.3f}", "pairs": f"{row['pair_accuracy']:.2f}"}
+    checked = [r["validation_auc"] for r in history if "validation_auc" in r]
+    if checked:
+        postfix["val_auc"] = f"{checked[-1]:.3f}"
+    return postfix

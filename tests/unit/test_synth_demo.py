@@ -20,6 +20,10 @@ def test_reused_only_when_every_generation_setting_matches(tmp_path):
         "size": validation.size,
         "frames": validation.frames,
         "strength": list(validation.strength),
+        "blend_scale": "served",
+        "region_scale": 2.5,
+        "largest_native": 8.0,
+        "uneven_light": 4,
         "pairs": [{}] * validation.pairs,
     }
     write_manifest(validation.out_dir, **same)
@@ -28,3 +32,5 @@ def test_reused_only_when_every_generation_setting_matches(tmp_path):
     assert not existing_clips_match(validation)
     write_manifest(validation.out_dir, **{**same, "pairs": [{}]})
     assert not existing_clips_match(validation)
+    write_manifest(validation.out_dir, **{k: v for k, v in same.items() if k != "blend_scale"})
+    assert not existing_clips_match(validation)  # clips of the earlier recipe, blended at the native size

@@ -11,20 +11,32 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import av
+import cv2
 import numpy as np
 from tqdm import tqdm
 
 from train.synth.catalog import SceneCatalog
-from train.synth.manipulation import manipulate_frame, random_manipulation
+from train.synth.manipulation import random_manipulation
 from train.synth.scenes import Scene
-from train.synth.views import Native, capture, random_capture, random_native, random_path, render
+from train.synth.views import (
+    LARGEST_NATIVE,
+    REGION_SCALE,
+    Native,
+    blend_at_served_scale,
+    capture,
+    random_capture,
+    random_native,
+    random_path,
+    render,
+)
 
 MANIFEST = "manifest.json"
 GENERATOR = "train.synth.clips"
+BLEND_SCALE = "served"  # in the manifest: clips blended at another scale are not reused
 # codec -> (PyAV encoder, container suffix, pixel format)
 CODECS = {
     "h264": ("libx264", ".mp4", "yuv420p"),
@@ -66,14 +78,22 @@ def _region(rng: np.random.Generator, scene: Scene, matrix: np.ndarray, native: 
     return np.array([centre[0], centre[1], ax / scale, ay / scale])
 
 
+def to_native(frame: np.ndarray, native: Native) -> np.ndarray:
+    """A served-scale frame back at the file's size (linear): serving's area resize brings it back."""
+    return cv2.resize(frame, (native.width, native.height), interpolation=cv2.INTER_LINEAR)
+
+
 def render_clip_pair(scene: Scene, rng: np.random.Generator, settings: ClipSettings) -> tuple[list, list, Native]:
-    """(real frames, fake frames, native size) of one pair: one camera path, one capture, one blend."""
+    """(real frames, fake frames, native size) of one pair: one camera path, one capture, one blend.
+    As in training (train/synth/views.py), the blend and the capture effects are made at the served
+    scale; the frames are then put back at the native size, where the codec compresses them."""
     native = random_native(rng, settings.size)
     path = random_path(rng, scene, native, motion=float(rng.uniform(0.2, 1.0)))
     effects = random_capture(rng, scene)
-    effects = type(effects)(effects.gain, effects.noise_sigma, effects.blur, None)  # the codec compresses
+    effects = replace(effects, jpeg_quality=None)  # the codec compresses
     region = _region(rng, scene, path.matrix(0.0, 0, native), native)
     manipulation = random_manipulation(rng, float(rng.uniform(*settings.strength)))
+    shape = (settings.size, settings.size, 3)
     reals, fakes = [], []
     for number in range(settings.frames):
         t = number / max(settings.frames - 1, 1)
@@ -82,11 +102,13 @@ def render_clip_pair(scene: Scene, rng: np.random.Generator, settings: ClipSetti
         scale = float(np.hypot(matrix[0, 0], matrix[0, 1]))
         centre = matrix @ np.array([region[0], region[1], 1.0])
         half_axes = (scale * region[2], scale * region[3])
-        noise = rng.standard_normal(view.shape).astype(np.float32) if effects.noise_sigma > 0 else None
-        reals.append(capture(view, effects, noise))
+        real, fake, _ = blend_at_served_scale(
+            view, (float(centre[0]), float(centre[1])), half_axes, manipulation, rng, settings.size
+        )
+        noise = rng.standard_normal(shape).astype(np.float32) if effects.noise_sigma > 0 else None
+        reals.append(to_native(capture(real, effects, noise), native))
         if not settings.genuine_only:
-            fake, _ = manipulate_frame(view, (float(centre[0]), float(centre[1])), half_axes, manipulation, rng)
-            fakes.append(capture(fake, effects, noise))
+            fakes.append(to_native(capture(fake, effects, noise), native))
     return reals, fakes, native
 
 
@@ -162,6 +184,10 @@ def write_clips(settings: ClipSettings, workers: int = 1, progress: bool = True)
         "frames": settings.frames,
         "strength": list(settings.strength),
         "genuine_only": settings.genuine_only,
+        "blend_scale": BLEND_SCALE,
+        "region_scale": REGION_SCALE,
+        "largest_native": LARGEST_NATIVE,
+        "uneven_light": 4,
         "catalog": SceneCatalog.load(settings.part).describe(),
         "pairs": records,
     }

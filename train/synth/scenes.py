@@ -104,10 +104,18 @@ def _rgb(image: np.ndarray) -> np.ndarray:
     return image[..., :3]
 
 
+def _mostly_transparent(image: Image.Image) -> bool:
+    if "A" not in image.getbands():
+        return False
+    return float(np.asarray(image.getchannel("A")).mean()) < 128
+
+
 def _read(path: Path) -> np.ndarray | None:
     try:
         with Image.open(path) as opened:
             opened.draft("RGB", (MAX_SIDE, MAX_SIDE))  # JPEG: decode at a reduced size, much faster
+            if _mostly_transparent(opened):
+                return None  # a transparent wallpaper is a flat canvas: its blends are invisible
             return _shrink(np.asarray(opened.convert("RGB")))
     except (OSError, ValueError):
         return None
