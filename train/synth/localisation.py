@@ -149,7 +149,7 @@ def _write_face_clip(
     scene = _scene_of(source)
     native = Native(settings.size, settings.size)
     path = face_path(rng, source, motion=float(rng.uniform(0.3, 1.0)))
-    effects = random_capture(rng, scene)
+    effects = random_capture(rng, scene, lighting=False)
     effects = type(effects)(effects.gain, effects.noise_sigma, effects.blur, None)  # the codec compresses
     manipulation = random_manipulation(rng, float(rng.uniform(*settings.strength)))
     span = _fake_span(rng, settings) if partial else (0.0, duration_s)
@@ -192,7 +192,7 @@ def write_two_face_pair(index: int, sources: list[FaceSource], settings: Localis
     faces = [sources[int(i)] for i in picks]
     half = Native(settings.size, settings.size)
     paths = [face_path(rng, face, motion=float(rng.uniform(0.3, 1.0))) for face in faces]
-    effects = random_capture(rng, _scene_of(faces[0]))
+    effects = random_capture(rng, _scene_of(faces[0]), lighting=False)
     effects = type(effects)(effects.gain, effects.noise_sigma, effects.blur, None)
     manipulated = int(rng.integers(2))
     manipulation = random_manipulation(rng, float(rng.uniform(*settings.strength)))
