@@ -87,24 +87,37 @@ def configured_workers(model_name: str, config_file: str | None = None) -> int |
     return workers_in_models_entry(configured_properties(config_file), model_name)
 
 
+# Which DEEPFAKE_<NAME> setting sets which field of the model's own settings dataclasses.
+SAMPLING_ENV_NAMES = {
+    "max_pixels_per_frame": "MAX_PIXELS",
+    "max_duration_s": "MAX_DURATION_S",
+    "max_frames_total": "MAX_FRAMES_TOTAL",
+    "max_decode_s": "MAX_DECODE_S",
+    "max_request_pixels": "MAX_REQUEST_PIXELS",
+}
+COVERAGE_ENV_NAMES = {
+    "window_s": "COVERAGE_WINDOW_S",
+    "stride_s": "COVERAGE_STRIDE_S",
+    "frames_per_window": "COVERAGE_FRAMES_PER_WINDOW",
+    "max_windows": "COVERAGE_MAX_WINDOWS",
+    "max_seconds": "COVERAGE_MAX_S",
+}
+
+
+def _settings_from_env(settings_class, env_names: dict[str, str], properties: dict[str, str]):
+    """settings_class() with each named field read by _env, as the type of its default."""
+    defaults = settings_class()
+    values = {}
+    for field_name, env_name in env_names.items():
+        default = getattr(defaults, field_name)
+        values[field_name] = _env(env_name, default, type(default), properties)
+    return settings_class(**values)
+
+
 def read_settings(model_name: str = "deepfake") -> HandlerSettings:
-    defaults = SamplingLimits()
     properties = configured_properties()
-    limits = SamplingLimits(
-        max_pixels_per_frame=_env("MAX_PIXELS", defaults.max_pixels_per_frame, int, properties),
-        max_duration_s=_env("MAX_DURATION_S", defaults.max_duration_s, float, properties),
-        max_frames_total=_env("MAX_FRAMES_TOTAL", defaults.max_frames_total, int, properties),
-        max_decode_s=_env("MAX_DECODE_S", defaults.max_decode_s, float, properties),
-        max_request_pixels=_env("MAX_REQUEST_PIXELS", defaults.max_request_pixels, int, properties),
-    )
-    plan = CoveragePlan()
-    coverage = CoveragePlan(
-        window_s=_env("COVERAGE_WINDOW_S", plan.window_s, float, properties),
-        stride_s=_env("COVERAGE_STRIDE_S", plan.stride_s, float, properties),
-        frames_per_window=_env("COVERAGE_FRAMES_PER_WINDOW", plan.frames_per_window, int, properties),
-        max_windows=_env("COVERAGE_MAX_WINDOWS", plan.max_windows, int, properties),
-        max_seconds=_env("COVERAGE_MAX_S", plan.max_seconds, float, properties),
-    )
+    limits = _settings_from_env(SamplingLimits, SAMPLING_ENV_NAMES, properties)
+    coverage = _settings_from_env(CoveragePlan, COVERAGE_ENV_NAMES, properties)
     coverage.check()  # a bad setting stops the worker at start with the reason, not at the first request
     return HandlerSettings(
         coverage=coverage,
