@@ -8,13 +8,12 @@ host at all, so they cannot be read as an allowed one.
 from __future__ import annotations
 
 import ipaddress
-import json
 import re
 from collections.abc import Iterable
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from proxy.errors import quoted
+from proxy.errors import error_response, quoted
 
 LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 NAME_HOST = re.compile(rf"(?P<name>{LABEL}(?:\.{LABEL})*\.?)(?::(?P<port>[0-9]{{1,5}}))?")
@@ -62,21 +61,7 @@ class HostGuard:
         if host_allowed(host_header, self.allowed_hosts):
             await self.app(scope, receive, send)
             return
-        body = json.dumps(
-            {
-                "error": f"Host {quoted(host_header)} is not allowed; start the proxy with --allowed-hosts to add it",
-                "code": "host_not_allowed",
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 400,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),  # the body, if any, is never read
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        message = f"Host {quoted(host_header)} is not allowed; start the proxy with --allowed-hosts to add it"
+        # the body, if any, is never read, so the connection closes after the answer
+        refusal = error_response(400, "host_not_allowed", message, {"Connection": "close"})
+        await refusal(scope, receive, send)

@@ -11,7 +11,6 @@ preflights (OPTIONS) are left to the CORS middleware, which refuses foreign orig
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 
@@ -19,7 +18,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from proxy.cors import origin_rules
-from proxy.errors import quoted
+from proxy.errors import error_response, quoted
 
 
 class OriginGuard:
@@ -57,22 +56,7 @@ class OriginGuard:
         if reason is None:
             await self.app(scope, receive, send)
             return
-        body = json.dumps(
-            {
-                "error": f"{reason}: only the upload page and allowed extensions (--cors-origins) may call the API",
-                "code": "cross_site_refused",
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 403,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),  # the body is never read
-                    (b"vary", b"Origin"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        message = f"{reason}: only the upload page and allowed extensions (--cors-origins) may call the API"
+        # the body is never read, so the connection closes after the answer
+        refusal = error_response(403, "cross_site_refused", message, {"Connection": "close", "Vary": "Origin"})
+        await refusal(scope, receive, send)
