@@ -15,14 +15,13 @@ import gzip
 import io
 import json
 import random
-import subprocess
 import zipfile
 
 import httpx
 import pytest
 
 from bench.worker_memory import peak_rss_mb, reset_peak_rss, rss_mb
-from tests.fixtures.media import SHARED_VIDEOS_DIR, shared_video_files
+from tests.fixtures.media import SHARED_VIDEOS_DIR, encode_lavfi_h264, shared_video_files
 
 pytestmark = pytest.mark.slow
 
@@ -38,26 +37,7 @@ UNEXPECTED_ERROR_PREFIX = "the input could not be read"
 
 
 def ffmpeg(path, source: str, *output: str) -> bytes:
-    command = [
-        "ffmpeg",
-        "-y",
-        "-loglevel",
-        "error",
-        "-f",
-        "lavfi",
-        "-i",
-        source,
-        "-c:v",
-        "libx264",
-        "-preset",
-        "ultrafast",
-        "-pix_fmt",
-        "yuv420p",
-        *output,
-        str(path),
-    ]
-    subprocess.run(command, check=True, timeout=120)
-    return path.read_bytes()
+    return encode_lavfi_h264(path, source, *output, timeout_s=120).read_bytes()
 
 
 def mutate(data: bytes, rng: random.Random) -> tuple[str, bytes]:

@@ -3,13 +3,12 @@ limits configured in config.properties, uploads read in place."""
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 
 from model.errors import VideoInputError
 from model.frames import SamplingLimits, sample_clip, sample_video
 from serving.settings import read_settings
+from tests.fixtures.media import encode_lavfi_h264
 
 LIMIT_VARIABLES = ("DEEPFAKE_MAX_DECODE_S", "DEEPFAKE_MAX_PIXELS", "DEEPFAKE_MAX_DURATION_S")
 
@@ -28,31 +27,8 @@ def test_a_video_within_the_budget_is_sampled(shared_videos_dir):
 
 def mpeg_ts(path, width: int, height: int, offset_s: float) -> bytes:
     source = f"color=c=gray:size={width}x{height}:rate=2:duration=2"
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-y",
-            "-loglevel",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            source,
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-pix_fmt",
-            "yuv420p",
-            "-output_ts_offset",
-            str(offset_s),
-            "-f",
-            "mpegts",
-            str(path),
-        ],
-        check=True,
-        timeout=120,
-    )
+    output = ["-output_ts_offset", str(offset_s), "-f", "mpegts"]
+    encode_lavfi_h264(path, source, *output, timeout_s=120)
     return path.read_bytes()
 
 
