@@ -9,13 +9,19 @@ worker) with the `info` Chrome passes for a video. Keyboard tests use only Tab a
 import pytest
 from playwright.sync_api import expect
 
-from tests.fixtures.browser import BADGES, DISCOVERY_TIMEOUT_MS, badge_of, open_videos_page, video_source
+from tests.fixtures.browser import (
+    ANALYSIS_TIMEOUT_MS,
+    BADGES,
+    DISCOVERY_TIMEOUT_MS,
+    RESULT_STATES,
+    badge_of,
+    open_videos_page,
+    video_source,
+)
 from tests.fixtures.polling import poll
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-ANALYSIS_TIMEOUT_MS = 120_000
-RESULT_STATES = ("real", "fake", "uncertain", "unfamiliar")
 MAX_TABS = 60
 
 

@@ -11,18 +11,15 @@ is given the other way a person can give it, on chrome://extensions, while the d
 after it, the verdict. Tests run in file order on one browser.
 """
 
-import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.fixtures.browser import BADGES, DISCOVERY_TIMEOUT_MS
+from tests.fixtures.browser import ANALYSIS_TIMEOUT_MS, BADGES, DISCOVERY_TIMEOUT_MS, RESULT_STATES
 from tests.fixtures.polling import poll
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 VIDEO = "sample-mp4.mp4"
-ANALYSIS_TIMEOUT_MS = 120_000
-RESULT_STATES = ("real", "fake", "uncertain", "unfamiliar")
 PROBABILITY_TOLERANCE = 1e-4  # batching may move the handler's last digits
 
 
@@ -30,17 +27,6 @@ PROBABILITY_TOLERANCE = 1e-4  # batching may move the handler's last digits
 def live(extension_browser, proxy):
     extension_browser.reset(proxy.url)
     return extension_browser
-
-
-def api_probability(proxy, video_path) -> float:
-    answer = httpx.post(
-        proxy.url + "/api/predict",
-        content=video_path.read_bytes(),
-        headers={"Content-Type": "application/octet-stream"},
-        timeout=120,
-    )
-    assert answer.status_code == 200, answer.text
-    return answer.json()["probability"]
 
 
 def open_foreign_video(live, test_site, **kwargs):
@@ -80,7 +66,7 @@ def test_with_the_default_site_access_the_worker_downloads_a_video_from_another_
     expect(badge).to_have_attribute("data-state", "idle")
     badge.click()
     assert wait_for_end(badge) in RESULT_STATES, badge.get_attribute("title")
-    expected = api_probability(proxy, shared_videos_dir / VIDEO)
+    expected = proxy.prediction(shared_videos_dir / VIDEO)["probability"]
     assert float(badge.get_attribute("data-probability")) == pytest.approx(expected, abs=PROBABILITY_TOLERANCE)
     assert entry_for(live, badge.get_attribute("data-src"))["source"] == "download"
     assert test_site.foreign.downloads(VIDEO), "the worker downloaded the file from the other host"
@@ -122,7 +108,7 @@ def test_a_click_asks_chrome_for_the_origin_and_after_the_grant_the_verdict_come
     assert "answer its dialog" in badge.get_attribute("title")
     live.grant_site(f"{foreign_origin(test_site)}/*")
     assert wait_for_end(badge) in RESULT_STATES, badge.get_attribute("title")
-    expected = api_probability(proxy, shared_videos_dir / VIDEO)
+    expected = proxy.prediction(shared_videos_dir / VIDEO)["probability"]
     assert float(badge.get_attribute("data-probability")) == pytest.approx(expected, abs=PROBABILITY_TOLERANCE)
     assert entry_for(live, badge.get_attribute("data-src"))["source"] == "download"
     page.close()

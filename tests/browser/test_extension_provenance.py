@@ -7,9 +7,8 @@ credentials stand next to the detector's verdict; neither overrides the other.
 import pytest
 from playwright.sync_api import expect
 
-from tests.fixtures.browser import BADGES, DISCOVERY_TIMEOUT_MS
+from tests.fixtures.browser import ANALYSIS_TIMEOUT_MS, RESULT_STATES, analysed_badge
 from tests.fixtures.media import SHARED_VIDEOS_DIR
-from tests.fixtures.polling import poll
 
 # The serving side (branch devtools: serving/provenance.py, tests/fixtures/c2pa_signing.py)
 # lands apart from the display; until it has, there is nothing real to show.
@@ -19,8 +18,6 @@ from tests.fixtures.c2pa_signing import GENERATOR, SIGNER_NAME, corrupt_manifest
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-ANALYSIS_TIMEOUT_MS = 120_000
-RESULT_STATES = ("real", "fake", "uncertain", "unfamiliar")
 DECLARED = f"Content Credentials: declares AI-generated (by {GENERATOR} 2.0). Signed by {SIGNER_NAME}."
 
 
@@ -42,12 +39,8 @@ def live(extension_browser, proxy):
 
 
 def analyse_and_open_panel(live, test_site, video):
-    page = live.new_page()
-    page.goto(test_site.video_page(test_site.main.serve(video)))
-    badge = page.locator(BADGES)
-    expect(badge).to_have_attribute("data-state", "idle", timeout=DISCOVERY_TIMEOUT_MS)
-    badge.click()
-    poll(lambda: badge.get_attribute("data-state") in RESULT_STATES, ANALYSIS_TIMEOUT_MS / 1000, "no verdict")
+    page, badge = analysed_badge(live, test_site, video)
+    assert badge.get_attribute("data-state") in RESULT_STATES, badge.get_attribute("title")
     panel = live.context.new_page()
     panel.goto(live.extension_url("sidepanel/sidepanel.html"))
     return page, badge, panel

@@ -7,7 +7,7 @@ is out of its distribution, its data says demo).
 import pytest
 from playwright.sync_api import expect
 
-from tests.fixtures.browser import BADGES, DISCOVERY_TIMEOUT_MS
+from tests.fixtures.browser import ANALYSIS_TIMEOUT_MS, analysed_badge
 from tests.fixtures.polling import poll
 
 # The serving side of these fields (branch serve: tests/fixtures/verdict_model.py) lands apart
@@ -24,7 +24,6 @@ from tests.fixtures.verdict_model import (
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-ANALYSIS_TIMEOUT_MS = 120_000
 UNFAMILIAR_GREY = "rgb(95, 99, 104)"  # lib/palette.js
 TRAINED_ON = "FFmpeg test sources (tests only)"  # the fixture checkpoint's data.trained_on
 
@@ -52,16 +51,6 @@ def clips(tmp_path_factory):
 def live(extension_browser, verdict_proxy):
     extension_browser.reset(verdict_proxy.url)
     return extension_browser
-
-
-def analysed_badge(live, test_site, clip):
-    page = live.new_page()
-    page.goto(test_site.video_page(test_site.main.serve(clip)))
-    badge = page.locator(BADGES)
-    expect(badge).to_have_attribute("data-state", "idle", timeout=DISCOVERY_TIMEOUT_MS)
-    badge.click()
-    poll(lambda: badge.get_attribute("data-state") not in ("idle", "analysing"), ANALYSIS_TIMEOUT_MS / 1000, "no end")
-    return page, badge
 
 
 def test_a_flat_colour_video_is_unfamiliar_grey_with_the_demo_tag_and_operating_point(live, test_site, clips):

@@ -6,11 +6,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from tests.fixtures.browser import ANALYSIS_TIMEOUT_MS
+
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-ANALYSIS_TIMEOUT_MS = 120_000
 
 
 @pytest.fixture(scope="module")
