@@ -10,13 +10,15 @@ The cost: decoding walks forward once through the video (it seeks past a keyfram
 wanted frame lies before it: a grid sparser than the GOP skips whole GOPs), each frame is
 preprocessed as soon as it is decoded and goes through the backbone once, in chunks, whatever the
 number of windows it belongs to; only its pooled backbone feature (512 floats) is kept. Memory
-holds one chunk of frames, not the video. Then each window's frame features go through the
+holds one chunk of frames, not the video: COVERAGE_CHUNK_FRAMES, one 16-frame answer's worth, so
+the backbone's activations peak no higher than in the 16-frame mode (a 64-frame chunk cost about
+230 MB more at 224 px, and was no faster on 2 CPU threads). Then each window's frame features go through the
 temporal encoder and head (model.inference.classify_features) in bounded batches.
 
 Order-free models (mean pooling) take frames_per_window frames per window; order-aware encoders
 always see the T frames they were trained on (their cells are window_s / T long).
 Face-crop models crop each chunk of frames to its main face (model.faces), so the face followed
-restarts every FACE_CHUNK_FRAMES frames.
+restarts every COVERAGE_CHUNK_FRAMES frames.
 
 Limits: windows per request (`max_windows`: too_many_windows, counted from the packet headers
 before any frame is decoded), the decode deadline (model.frames.DecodeDeadline; time spent in
@@ -56,7 +58,7 @@ from model.inference import DEFAULT_CHUNK_FRAMES, ClipScore, classify_features, 
 from model.network import DeepfakeDetector
 from model.preprocess import crop_and_resize, normalize_clip
 
-FACE_CHUNK_FRAMES = 16  # full-size frames held at once for face cropping (16 x 720p RGB = 44 MB)
+COVERAGE_CHUNK_FRAMES = 16  # frames per backbone forward; face crops hold this many full frames (16 x 720p = 44 MB)
 WINDOWS_PER_FORWARD = 256  # windows through the temporal encoder + head at once
 
 
@@ -145,7 +147,7 @@ class _Embedder:
 
     def __init__(self, detector, config, chunk_frames, device, bf16, plan: CoveragePlan, deadline: DecodeDeadline):
         self.detector, self.config, self.device, self.bf16 = detector, config, device, bf16
-        self.chunk = min(chunk_frames, FACE_CHUNK_FRAMES) if config.face_crop else chunk_frames
+        self.chunk = min(chunk_frames, COVERAGE_CHUNK_FRAMES)
         self.plan, self.deadline = plan, deadline
         self.pending: list[np.ndarray] = []
         self.features: list[torch.Tensor] = []
