@@ -3,6 +3,8 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 CHECKPOINT := checkpoints/deepfake.pth
 MAR := model_store/deepfake.mar
+# pytest workers for `make test`, each running whole test files (module fixtures are built once).
+TEST_WORKERS ?= 2
 SERVING_SOURCES := $(shell find model serving stack -name '*.py' 2>/dev/null)
 
 .PHONY: help setup model archive serve lint test test-fast test-js bench clean
@@ -44,7 +46,7 @@ lint:
 
 test: setup lint
 	node --test extension/test/
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 test-fast: setup lint
 	$(PY) -m pytest tests/unit
