@@ -14,8 +14,7 @@ after it, the verdict. Tests run in file order on one browser.
 import pytest
 from playwright.sync_api import expect
 
-from tests.fixtures.browser import ANALYSIS_TIMEOUT_MS, BADGES, DISCOVERY_TIMEOUT_MS, RESULT_STATES
-from tests.fixtures.polling import poll
+from tests.fixtures.browser import BADGES, DISCOVERY_TIMEOUT_MS, RESULT_STATES, wait_for_end
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -35,19 +34,6 @@ def open_foreign_video(live, test_site, **kwargs):
     badge = page.locator(BADGES)
     badge.wait_for(state="attached", timeout=DISCOVERY_TIMEOUT_MS)
     return page, badge
-
-
-def wait_for_end(badge) -> str:
-    try:
-        poll(
-            lambda: badge.get_attribute("data-state") in (*RESULT_STATES, "error", "offline"),
-            ANALYSIS_TIMEOUT_MS / 1000,
-            "the analysis did not end",
-        )
-    except BaseException:
-        print("badge:", badge.get_attribute("data-state"), badge.text_content(), badge.get_attribute("title"))
-        raise
-    return badge.get_attribute("data-state")
 
 
 def entry_for(live, url: str) -> dict:
