@@ -23,7 +23,7 @@ import numpy as np
 import torch
 from sklearn.metrics import average_precision_score, roc_auc_score, roc_curve
 
-from model.calibration import expected_calibration_error, reliability_bins, sigmoid
+from model.calibration import ece_noise_floor, expected_calibration_error, reliability_bins, sigmoid
 from model.checkpoint import CheckpointError, load_detector
 from model.precision import DEFAULT_PRECISION, uses_bf16
 from model.verdict import DecisionRule
@@ -153,6 +153,7 @@ def evaluate(checkpoint: Path, root: Path, layout: str, ffpp_quality: str | None
         },
         "overall": figures(labels, probabilities, verdicts, rule.threshold),
         "ece_raw": expected_calibration_error(sigmoid(scores.logits), labels) if len(labels) else None,
+        "ece_noise_floor": ece_noise_floor(probabilities),
         "by_source": {
             source: figures(labels[index], probabilities[index], [verdicts[i] for i in index], rule.threshold)
             for source, index in sorted(by_source.items())
@@ -232,7 +233,15 @@ def readable(result: dict) -> str:
                 )
             )
         )
-    lines += ["", f"verdicts: {result['overall']['verdicts']}"]
+    floor = result["ece_noise_floor"]
+    lines += [
+        "",
+        f"verdicts: {result['overall']['verdicts']}",
+        (
+            f"ECE a perfectly calibrated model would show on these videos: {_fmt(floor['median'])} "
+            f"(90% of draws <= {_fmt(floor['p90'])}); a measured ECE near it is sampling noise"
+        ),
+    ]
     if result["skipped"]:
         lines += ["", f"skipped {len(result['skipped'])} videos that could not be decoded:"]
         lines += [f"  {s['path']}: {s['reason']}" for s in result["skipped"]]

@@ -41,6 +41,21 @@ def expected_calibration_error(probabilities: np.ndarray, labels: np.ndarray, bi
     return float(sum(row["count"] * abs(row["fraction_fake"] - row["mean_probability"]) for row in rows) / total)
 
 
+NOISE_DRAWS = 1000
+
+
+def ece_noise_floor(probabilities: np.ndarray, bins: int = ECE_BINS, draws: int = NOISE_DRAWS, seed: int = 0) -> dict:
+    """The ECE a perfectly calibrated model would show on these clips: labels drawn from the
+    probabilities themselves, `draws` times. On 100 clips spread over (0, 1) its median is ~0.1,
+    so a measured ECE near it cannot tell calibration from sampling noise."""
+    p = np.asarray(probabilities, dtype=np.float64)
+    if len(p) == 0:
+        return {"median": None, "p90": None, "draws": 0}
+    rng = np.random.default_rng(seed)
+    values = [expected_calibration_error(p, (rng.random(len(p)) < p).astype(np.float64), bins) for _ in range(draws)]
+    return {"median": float(np.median(values)), "p90": float(np.quantile(values, 0.9)), "draws": draws}
+
+
 def reliability_bins(probabilities: np.ndarray, labels: np.ndarray, bins: int = ECE_BINS) -> list[dict]:
     """The reliability diagram's points: per non-empty bin, its range, clips, mean P(fake), fakes."""
     p = np.asarray(probabilities, dtype=np.float64)

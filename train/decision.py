@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.calibration import calibrate_logits, expected_calibration_error, fit_calibration, reliability_bins, sigmoid
+from model.calibration import (
+    calibrate_logits,
+    ece_noise_floor,
+    expected_calibration_error,
+    fit_calibration,
+    reliability_bins,
+    sigmoid,
+)
 from model.in_distribution import DEFAULT_COVERAGE, fit_in_distribution, score_features
 from model.operating_point import DEFAULT_PRECISION_LEVEL, DEFAULT_TARGET_FPR, choose_operating_point, figures_at
 
@@ -136,6 +143,7 @@ def evaluate_clips(clips: ScoredClips, decision: dict) -> dict:
         "fake": int((clips.labels == 1).sum()),
         "ece_raw": expected_calibration_error(sigmoid(clips.logits), clips.labels),
         "ece_calibrated": expected_calibration_error(probabilities, clips.labels),
+        "ece_noise_floor": ece_noise_floor(probabilities),
         "at_operating_point": figures_at(probabilities, clips.labels, point["threshold"], band, familiar),
         "in_distribution_flagged": None if familiar is None else float((~familiar).mean()),
         "reliability": reliability_bins(probabilities, clips.labels),

@@ -96,6 +96,7 @@ def _readable(checkpoint: Path, figures: dict, decision: dict, summary: dict) ->
                 f"ROC-AUC {_fmt(metrics.get('roc_auc'))}  AP {_fmt(metrics.get('average_precision'))}  "
                 f"ECE raw {values['ece_raw']:.4f} -> calibrated {values['ece_calibrated']:.4f}"
             ),
+            _noise_floor_line(values),
             (
                 f"at the operating point: TPR {_fmt(at['tpr'])}  FPR {_fmt(at['fpr'])}  "
                 f"precision {_fmt(at['precision'])}  "
@@ -104,6 +105,14 @@ def _readable(checkpoint: Path, figures: dict, decision: dict, summary: dict) ->
             ),
         ]
     return "\n".join(lines) + "\n"
+
+
+def _noise_floor_line(values: dict) -> str:
+    floor = values["ece_noise_floor"]
+    return (
+        f"a perfectly calibrated model would show ECE {_fmt(floor['median'])} (90% of draws <= {_fmt(floor['p90'])}) "
+        f"on these {values['clips']} clips: a measured ECE near it is sampling noise"
+    )
 
 
 def _fmt(value) -> str:

@@ -54,6 +54,9 @@ def test_checkpoint_stores_a_fitted_decision_and_a_report(tiny_demo):
     report = json.loads((folder / "demo.report.json").read_text())
     assert report["figures"]["synthetic_validation"]["clips"] > 0
     assert report["figures"]["heldout_genuine_content_reals"]["fake"] == 0
+    floor = report["figures"]["synthetic_validation"]["ece_noise_floor"]
+    assert floor["median"] is not None and floor["median"] <= floor["p90"]
+    assert "a perfectly calibrated model would show ECE" in (folder / "demo.report.txt").read_text()
     for name in ("report.txt", "reliability.png", "roc.png", "pr.png"):
         assert (folder / f"demo.{name}").stat().st_size > 0
 

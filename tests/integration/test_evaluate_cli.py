@@ -73,7 +73,9 @@ def test_labelled_folder_gives_overall_and_per_source_figures_and_plots(labelled
         assert video["in_distribution"]["available"] is True
     for plot in ("roc.png", "pr.png", "reliability.png", "risk_coverage.png", "evaluation.txt"):
         assert (tmp_path / plot).stat().st_size > 0
-    assert "ALL" in result.stdout
+    floor = report["ece_noise_floor"]
+    assert 0 <= floor["median"] <= floor["p90"] <= 1 and floor["draws"] > 0
+    assert "ALL" in result.stdout and "a perfectly calibrated model would show" in result.stdout
 
 
 def test_folder_of_genuine_videos_only_gives_false_positive_figures(labelled_folder, checkpoint, tmp_path):
