@@ -35,7 +35,7 @@ from train.heldout import score_files, score_frame_clips
 from train.onthefly import OnTheFlySettings, train_on_the_fly
 from train.synth.clips import BLEND_SCALE, MANIFEST, ClipSettings, write_clips
 from train.synth.probes import foreign_clips
-from train.synth.views import LARGEST_NATIVE, REGION_SCALE
+from train.synth.views import COLOUR_PROFILE_SHARE, LARGEST_NATIVE, REGION_SCALE
 
 TRAINED_ON = "synthetic demo data"
 NOTICE = (
@@ -56,7 +56,7 @@ class DemoRecipe:
     target_auc: float | None = 0.97  # frame-level ROC-AUC on fresh validation pairs
     pairs_per_step: int = 32
     crop: int = 0  # whole served frames: what serving scores
-    dense_weight: float = 0.0
+    dense_weight: float = 1.0  # blend boundary and mask heads on layer2/3 while training
     rank_weight: float = 1.0
     lr: float = 1e-3
     strength_start: tuple[float, float] = (5.0, 8.0)
@@ -94,6 +94,7 @@ def existing_clips_match(settings: ClipSettings) -> bool:
         "region_scale": REGION_SCALE,
         "largest_native": LARGEST_NATIVE,
         "uneven_light": 4,
+        "colour_profile": COLOUR_PROFILE_SHARE,
     }
     return all(written.get(k) == v for k, v in wanted.items()) and len(written.get("pairs", [])) == settings.pairs
 

@@ -5,7 +5,7 @@ import pytest
 
 from train.synth.catalog import HELDOUT_KINDS, SceneCatalog, is_heldout
 from train.synth.scenes import GENERATED_KINDS, photo_scenes
-from train.synth.views import training_pair
+from train.synth.views import ColourProfile, in_colour, random_colour_profile, training_pair
 
 
 @pytest.fixture(scope="module")
@@ -47,3 +47,20 @@ def test_fake_differs_from_its_real_only_where_the_blend_is(catalogs):
         # away from the blend the pair is the same frame, up to JPEG blocks that straddle its edge
         same_outside += np.median(difference[mask < 0.01]) <= 2
     assert same_outside >= 16
+
+
+def test_colour_profiles_range_from_grey_to_vivid_and_keep_plain_views():
+    view = np.random.default_rng(3).integers(0, 256, (24, 32, 3)).astype(np.uint8)
+    grey = ColourProfile(0.0, (1.0, 1.0, 1.0)).apply(view)
+    assert np.abs(grey.astype(int) - grey[..., :1].astype(int)).max() <= 1  # every channel the same
+    assert np.array_equal(ColourProfile(1.0, (1.0, 1.0, 1.0)).apply(view), view)
+    vivid = ColourProfile(2.0, (1.0, 1.0, 1.0)).apply(view)
+    assert vivid.std(axis=2).mean() > view.std(axis=2).mean()
+    warm = ColourProfile(1.0, (1.2, 1.0, 0.8)).apply(view)
+    assert warm[..., 0].mean() > view[..., 0].mean() and warm[..., 2].mean() < view[..., 2].mean()
+    rng = np.random.default_rng(4)
+    drawn = [random_colour_profile(rng) for _ in range(400)]
+    assert 0.3 < np.mean([p is None for p in drawn]) < 0.5  # 40% of views keep the scene's colours
+    saturations = [p.saturation for p in drawn if p is not None]
+    assert min(saturations) < 0.7 and max(saturations) > 1.8
+    assert in_colour(view, None) is view

@@ -23,12 +23,15 @@ from train.synth.catalog import SceneCatalog
 from train.synth.manipulation import random_manipulation
 from train.synth.scenes import Scene
 from train.synth.views import (
+    COLOUR_PROFILE_SHARE,
     LARGEST_NATIVE,
     REGION_SCALE,
     Native,
     blend_at_served_scale,
     capture,
+    in_colour,
     random_capture,
+    random_colour_profile,
     random_native,
     random_path,
     render,
@@ -91,6 +94,7 @@ def render_clip_pair(scene: Scene, rng: np.random.Generator, settings: ClipSetti
     path = random_path(rng, scene, native, motion=float(rng.uniform(0.2, 1.0)))
     effects = random_capture(rng, scene)
     effects = replace(effects, jpeg_quality=None)  # the codec compresses
+    profile = random_colour_profile(rng)
     region = _region(rng, scene, path.matrix(0.0, 0, native), native)
     manipulation = random_manipulation(rng, float(rng.uniform(*settings.strength)))
     shape = (settings.size, settings.size, 3)
@@ -98,7 +102,7 @@ def render_clip_pair(scene: Scene, rng: np.random.Generator, settings: ClipSetti
     for number in range(settings.frames):
         t = number / max(settings.frames - 1, 1)
         matrix = path.matrix(t, number, native)
-        view = render(scene, matrix, native)
+        view = in_colour(render(scene, matrix, native), profile)
         scale = float(np.hypot(matrix[0, 0], matrix[0, 1]))
         centre = matrix @ np.array([region[0], region[1], 1.0])
         half_axes = (scale * region[2], scale * region[3])
@@ -188,6 +192,7 @@ def write_clips(settings: ClipSettings, workers: int = 1, progress: bool = True)
         "region_scale": REGION_SCALE,
         "largest_native": LARGEST_NATIVE,
         "uneven_light": 4,
+        "colour_profile": COLOUR_PROFILE_SHARE,
         "catalog": SceneCatalog.load(settings.part).describe(),
         "pairs": records,
     }

@@ -103,6 +103,39 @@ def render(scene: Scene, matrix: np.ndarray, native: Native) -> np.ndarray:
     )
 
 
+@dataclass(frozen=True)
+class ColourProfile:
+    """How a camera renders the colours of the whole scene: saturation and white balance, the
+    same on a real and its fake. Genuine video ranges from washed out to vivid, warm to cold; a
+    model that never saw vivid scenes called a saturated, warm-lit subject fake (the LEGO clips of
+    ../shared/videos at raw P(fake) ~0.96, 0.59 in greyscale: measured), since a region of other
+    colour is what a blend looks like. Only the blend's local mismatch should separate them."""
+
+    saturation: float  # 1 = as rendered, 0 = grey
+    white_balance: tuple[float, float, float]  # per-channel gains
+
+    def apply(self, view: np.ndarray) -> np.ndarray:
+        shot = view.astype(np.float32)
+        grey = shot.mean(axis=2, keepdims=True)
+        shot = (grey + self.saturation * (shot - grey)) * np.array(self.white_balance, np.float32)
+        return np.clip(shot + 0.5, 0, 255).astype(np.uint8)
+
+
+COLOUR_PROFILE_SHARE = 0.6  # of views; the rest keep the scene's own colours
+
+
+def random_colour_profile(rng: np.random.Generator) -> ColourProfile | None:
+    if rng.random() >= COLOUR_PROFILE_SHARE:
+        return None
+    saturation = float(np.exp(rng.uniform(np.log(0.5), np.log(2.2))))
+    balance = tuple(float(g) for g in rng.uniform(0.8, 1.2, 3)) if rng.random() < 0.6 else (1.0, 1.0, 1.0)
+    return ColourProfile(saturation, balance)
+
+
+def in_colour(view: np.ndarray, profile: ColourProfile | None) -> np.ndarray:
+    return view if profile is None else profile.apply(view)
+
+
 REGION_SCALE = 2.5  # blend half-axes, relative to the face box or the usual ellipse (see blend_region)
 
 
@@ -253,10 +286,11 @@ def training_pair(
     """One real frame and its self-blended fake, each (size, size, 3) uint8 as the network sees
     them, and the blend mask (size, size) float32 in [0, 1] at the same scale."""
     native = random_native(rng, size)
+    profile = random_colour_profile(rng)
     for _ in range(4):  # a blend over a flat view (a white wallpaper) changes nothing: a wrong label
         path = random_path(rng, scene, native)
         matrix = path.matrix(float(rng.random()), int(rng.integers(100)), native)
-        view = render(scene, matrix, native)
+        view = in_colour(render(scene, matrix, native), profile)
         centre, half_axes = blend_region(rng, scene, matrix, native)
         manipulation: Manipulation = random_manipulation(rng, random_strength(rng, strength))
         real, fake, mask = blend_at_served_scale(view, centre, half_axes, manipulation, rng, size)
