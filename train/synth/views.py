@@ -106,10 +106,10 @@ def render(scene: Scene, matrix: np.ndarray, native: Native) -> np.ndarray:
 @dataclass(frozen=True)
 class ColourProfile:
     """How a camera renders the colours of the whole scene: saturation and white balance, the
-    same on a real and its fake. Genuine video ranges from washed out to vivid, warm to cold; a
-    model that never saw vivid scenes called a saturated, warm-lit subject fake (the LEGO clips of
-    ../shared/videos at raw P(fake) ~0.96, 0.59 in greyscale: measured), since a region of other
-    colour is what a blend looks like. Only the blend's local mismatch should separate them."""
+    same on a real and its fake. Genuine video ranges from washed out to vivid, warm to cold, and
+    a region of other colour is what a blend looks like: recipe G scored the vivid, warm-lit LEGO
+    clips of ../shared/videos at raw P(fake) 0.93, and 0.59 in greyscale (measured). With the
+    profiles (recipe H) they still score ~0.93: one lever, not the fix (train/README.md)."""
 
     saturation: float  # 1 = as rendered, 0 = grey
     white_balance: tuple[float, float, float]  # per-channel gains
