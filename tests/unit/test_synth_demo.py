@@ -24,6 +24,7 @@ def test_reused_only_when_every_generation_setting_matches(tmp_path):
         "region_scale": 2.5,
         "largest_native": 8.0,
         "uneven_light": 4,
+        "colour_profile": 0.6,
         "pairs": [{}] * validation.pairs,
     }
     write_manifest(validation.out_dir, **same)
@@ -34,3 +35,5 @@ def test_reused_only_when_every_generation_setting_matches(tmp_path):
     assert not existing_clips_match(validation)
     write_manifest(validation.out_dir, **{k: v for k, v in same.items() if k != "blend_scale"})
     assert not existing_clips_match(validation)  # clips of the earlier recipe, blended at the native size
+    write_manifest(validation.out_dir, **{k: v for k, v in same.items() if k != "colour_profile"})
+    assert not existing_clips_match(validation)  # clips of recipe G, written without colour profiles
