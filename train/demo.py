@@ -33,9 +33,8 @@ from train.decision import DecisionSettings, ScoredClips, evaluate_clips, fit_de
 from train.demo_report import write_demo_report
 from train.heldout import score_files, score_frame_clips
 from train.onthefly import OnTheFlySettings, train_on_the_fly
-from train.synth.clips import BLEND_SCALE, MANIFEST, ClipSettings, write_clips
+from train.synth.clips import GENERATION, MANIFEST, ClipSettings, write_clips
 from train.synth.probes import foreign_clips
-from train.synth.views import COLOUR_PROFILE_SHARE, LARGEST_NATIVE, REGION_SCALE
 
 TRAINED_ON = "synthetic demo data"
 NOTICE = (
@@ -90,11 +89,7 @@ def existing_clips_match(settings: ClipSettings) -> bool:
         "size": settings.size,
         "frames": settings.frames,
         "strength": list(settings.strength),
-        "blend_scale": BLEND_SCALE,
-        "region_scale": REGION_SCALE,
-        "largest_native": LARGEST_NATIVE,
-        "uneven_light": 4,
-        "colour_profile": COLOUR_PROFILE_SHARE,
+        **GENERATION,
     }
     return all(written.get(k) == v for k, v in wanted.items()) and len(written.get("pairs", [])) == settings.pairs
 

@@ -40,6 +40,14 @@ from train.synth.views import (
 MANIFEST = "manifest.json"
 GENERATOR = "train.synth.clips"
 BLEND_SCALE = "served"  # in the manifest: clips blended at another scale are not reused
+# How the clips were generated, written to the manifest: clips written with other values are not reused.
+GENERATION = {
+    "blend_scale": BLEND_SCALE,
+    "region_scale": REGION_SCALE,
+    "largest_native": LARGEST_NATIVE,
+    "uneven_light": 4,
+    "colour_profile": COLOUR_PROFILE_SHARE,
+}
 # codec -> (PyAV encoder, container suffix, pixel format)
 CODECS = {
     "h264": ("libx264", ".mp4", "yuv420p"),
@@ -188,11 +196,7 @@ def write_clips(settings: ClipSettings, workers: int = 1, progress: bool = True)
         "frames": settings.frames,
         "strength": list(settings.strength),
         "genuine_only": settings.genuine_only,
-        "blend_scale": BLEND_SCALE,
-        "region_scale": REGION_SCALE,
-        "largest_native": LARGEST_NATIVE,
-        "uneven_light": 4,
-        "colour_profile": COLOUR_PROFILE_SHARE,
+        **GENERATION,
         "catalog": SceneCatalog.load(settings.part).describe(),
         "pairs": records,
     }
