@@ -275,6 +275,7 @@ def _progress_bar(settings: OnTheFlySettings, progress: bool) -> tqdm:
         desc=f"training on fresh pairs (budget {settings.time_limit_s / 60:.1f} min)",
         unit="s",
         bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed} elapsed, {remaining} left{postfix}",
+        smoothing=0,  # the position is the clock: the mean rate, ~1 s/s, makes "left" the budget's rest
         disable=not progress,
     )
 
