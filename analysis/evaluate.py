@@ -25,9 +25,10 @@ from sklearn.metrics import average_precision_score, roc_auc_score, roc_curve
 
 from model.calibration import ece_noise_floor, expected_calibration_error, reliability_bins, sigmoid
 from model.checkpoint import CheckpointError, load_detector
+from model.media_types import video_files
 from model.precision import DEFAULT_PRECISION, uses_bf16
 from model.verdict import DecisionRule
-from train.datasets import LAYOUTS, VIDEO_SUFFIXES, DatasetError, VideoItem, read_dataset
+from train.datasets import LAYOUTS, DatasetError, VideoItem, read_dataset
 from train.heldout import score_files
 from train.plots import plot_pr, plot_reliability, plot_risk_coverage, plot_roc
 
@@ -38,14 +39,14 @@ def read_items(root: Path, layout: str, ffpp_quality: str | None) -> tuple[str, 
     """The labelled videos; `genuine` (or auto on a folder without real/ and fake/): all genuine."""
     plain_like = (root / "real").is_dir() or (root / "fake").is_dir()
     if layout == GENUINE or (layout == "auto" and root.is_dir() and not plain_like and not _known_layout(root)):
-        paths = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in VIDEO_SUFFIXES)
+        paths = video_files(root)
         if not paths:
             raise DatasetError(f"no videos under {root}")
         return GENUINE, [VideoItem(p, 0, f"genuine:{p.relative_to(root).as_posix()}") for p in paths]
     if layout in ("auto", "plain") and plain_like and not ((root / "real").is_dir() and (root / "fake").is_dir()):
         label = 0 if (root / "real").is_dir() else 1
         base = root / ("real" if label == 0 else "fake")
-        paths = sorted(p for p in base.rglob("*") if p.is_file() and p.suffix.lower() in VIDEO_SUFFIXES)
+        paths = video_files(base)
         return "plain", [VideoItem(p, label, "plain:" + p.relative_to(base).as_posix()) for p in paths]
     return read_dataset(root, layout, ffpp_quality, require_both=False)
 

@@ -30,12 +30,12 @@ from bench.floors import (
 )
 from bench.report import markdown
 from bench.served import load_run, served_stack, worker_peak_rss
-from bench.stats import REPO_ROOT
+from bench.stats import REPO_ROOT, SHARED_VIDEOS
 from bench.videos import GENERATED, generated_video
-from model.checkpoint import build_from_checkpoint, read_checkpoint
+from model.checkpoint import build_from_checkpoint, read_checkpoint, write_random_checkpoint
 from model.frames import sample_video
+from model.media_types import video_files
 from model.precision import native_bf16, uses_bf16
-from tests.fixtures.media import shared_video_files
 
 NAIVE_MEMORY_LIMIT_GB = 4.0  # the machine is shared: the naive peer may not take it all
 CONCURRENCIES = (1, 4, 8)
@@ -91,8 +91,6 @@ def machine() -> str:
 def checkpoint_path(arguments: argparse.Namespace) -> Path:
     if arguments.checkpoint:
         return arguments.checkpoint
-    from tests.fixtures.torchserve import write_random_checkpoint
-
     path = arguments.out / "model" / "deepfake.pth"
     return path if path.exists() else write_random_checkpoint(path)
 
@@ -156,7 +154,7 @@ def main() -> None:
         "quick": arguments.quick,
     }
     paths = {video.name: generated_video(video, arguments.out / "videos") for video in GENERATED}
-    paths.update({path.name: path for path in shared_video_files()})
+    paths.update({path.name: path for path in video_files(SHARED_VIDEOS)})
     checkpoint = checkpoint_path(arguments)
     detector, _ = build_from_checkpoint(read_checkpoint(checkpoint))
     detector = detector.to(memory_format=torch.channels_last).eval()

@@ -22,6 +22,7 @@ from stack.archive import build_archive
 from stack.torchserve_process import (
     Ports,
     TorchServeInstance,
+    free_ports,
     prepare_workdir,
     server_processes,
     start,
@@ -53,8 +54,6 @@ class ServedStack:
 @contextmanager
 def served_stack(checkpoint: Path, workdir: Path, environment: dict[str, str]) -> Iterator[ServedStack]:
     """TorchServe + proxy on free ports; both stopped on exit. `environment`: DEEPFAKE_* settings."""
-    from tests.fixtures.torchserve import free_ports
-
     mar = build_archive(checkpoint, workdir / "model_store_build")
     inference, management, metrics, grpc_inference, grpc_management, worker, proxy_port = free_ports(7)
     ports = Ports(inference, management, metrics, grpc_inference, grpc_management)

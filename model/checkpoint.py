@@ -104,6 +104,15 @@ def build_from_checkpoint(checkpoint: dict) -> tuple[DeepfakeDetector, ModelConf
     return detector.eval(), config
 
 
+def write_random_checkpoint(path: Path) -> Path:
+    """A random-init checkpoint at the default served shape: for tests and benchmarks, whose
+    figures (speed, memory, contracts) do not depend on the weights. Not a detector."""
+    torch.manual_seed(0)
+    config = ModelConfig()
+    save_checkpoint(path, build_detector(config), config, version="1.0", data={"note": "random init, tests only"})
+    return path
+
+
 def load_detector(path: str | Path) -> tuple[DeepfakeDetector, ModelConfig, dict]:
     """Network in eval mode, its config, and the checkpoint's metadata (everything but weights)."""
     checkpoint = read_checkpoint(path)

@@ -1,8 +1,10 @@
 """File suffixes of videos: the one list the fleet scan, the dataset readers and the tests look for.
 
-No imports, so the client (which must not need torch) can use it too. A suffix only says which
+Standard library only, so the client (which must not need torch) can use it too. A suffix only says which
 files to try: the decoder (model.frames) decides what a file really is.
 """
+
+from pathlib import Path
 
 VIDEO_SUFFIXES = frozenset(
     {
@@ -31,3 +33,8 @@ VIDEO_SUFFIXES = frozenset(
         ".wmv",
     }
 )
+
+
+def video_files(folder: Path) -> list[Path]:
+    """Every file below `folder` (any depth) with a video suffix, sorted."""
+    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in VIDEO_SUFFIXES and p.is_file())

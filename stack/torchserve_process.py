@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -86,6 +87,18 @@ class TorchServeInstance:
     def pid_file(self) -> Path:
         """Where the launcher writes the frontend's pid: tempfile.gettempdir() of its environment."""
         return Path(self.env.get("TMPDIR") or self.env.get("TEMP") or "/tmp") / ".model_server.pid"
+
+
+def free_ports(count: int) -> list[int]:
+    """Ports the OS says are free now (kept open together so they differ): an instance of its own."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 def ports_from_config(config_text: str) -> Ports:

@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from model.media_types import VIDEO_SUFFIXES
+from model.media_types import video_files
 
 LAYOUTS = ("plain", "ffpp", "celebdf", "dfdc")
 REAL, FAKE = 0, 1
@@ -81,10 +81,6 @@ def detect_layout(root: Path) -> str:
     )
 
 
-def _videos_below(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in VIDEO_SUFFIXES and p.is_file())
-
-
 def _require_both_classes(items: list[VideoItem], root: Path, layout: str) -> None:
     counts = Counter(item.label for item in items)
     if not counts[REAL] or not counts[FAKE]:
@@ -99,7 +95,7 @@ def read_plain(root: Path) -> list[VideoItem]:
         base = root / folder
         if not base.is_dir():
             raise DatasetError(f"plain layout needs {base}/")
-        for path in _videos_below(base):
+        for path in video_files(base):
             items.append(VideoItem(path, label, "plain:" + path.relative_to(base).with_suffix("").as_posix()))
     return items
 
@@ -111,7 +107,7 @@ def read_ffpp(root: Path, quality: str | None = None) -> list[VideoItem]:
         for videos_dir in sorted((root / folder).rglob("videos")):
             is_mask = "masks" in videos_dir.relative_to(root).parts  # manipulation masks, not samples
             if videos_dir.is_dir() and not is_mask and (quality is None or videos_dir.parent.name == quality):
-                found += [(path, label) for path in _videos_below(videos_dir)]
+                found += [(path, label) for path in video_files(videos_dir)]
     if not found:
         wanted = f" of quality {quality}" if quality else ""
         raise DatasetError(f"no FaceForensics++ videos{wanted} under {root}/*_sequences/*/*/videos/")
@@ -153,7 +149,7 @@ def read_celebdf(root: Path) -> list[VideoItem]:
     test_names = _celebdf_test_list(root)
     items = []
     for folder, label in (("Celeb-real", REAL), ("YouTube-real", REAL), ("Celeb-synthesis", FAKE)):
-        for path in _videos_below(root / folder) if (root / folder).is_dir() else []:
+        for path in video_files(root / folder) if (root / folder).is_dir() else []:
             relative = path.relative_to(root).as_posix()
             split = "test" if relative in test_names else None
             items.append(VideoItem(path, label, _celebdf_group(folder, path.stem), split))

@@ -17,10 +17,10 @@ import pytest
 import yaml
 
 from stack.pod_config import merge_properties
-from stack.torchserve_process import Ports, frontend_pid, prepare_workdir, start, stop
+from stack.torchserve_process import Ports, free_ports, frontend_pid, prepare_workdir, start, stop
 from tests.fixtures.media import SHARED_VIDEOS_DIR
 from tests.fixtures.polling import poll
-from tests.fixtures.torchserve import REPO_ROOT, free_ports
+from tests.fixtures.torchserve import REPO_ROOT
 
 pytestmark = pytest.mark.slow
 
