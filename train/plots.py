@@ -48,7 +48,10 @@ def plot_pr(curves: dict[str, tuple[np.ndarray, np.ndarray]], path: Path) -> Non
             precision, recall, _ = precision_recall_curve(labels, scores)
             axes.plot(recall, precision, label=name)
     axes.set(xlabel="recall", ylabel="precision", title="Precision-recall (fake = positive)", ylim=(0, 1.02))
-    axes.legend(loc="lower left", fontsize=8)
+    if axes.lines:
+        axes.legend(loc="lower left", fontsize=8)
+    else:  # a folder of one class (genuine videos only): no curve to draw
+        axes.text(0.5, 0.5, "no curve: the videos are of one class", ha="center", va="center")
     _save(figure, path)
 
 
