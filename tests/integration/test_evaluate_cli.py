@@ -94,3 +94,28 @@ def test_not_a_checkpoint_is_a_clear_error(labelled_folder, tmp_path):
     junk.write_bytes(b"not a checkpoint")
     result = run_evaluate("--checkpoint", junk, "--data", labelled_folder, "--out", tmp_path)
     assert result.returncode == 2 and "not a loadable checkpoint" in result.stderr
+
+
+def test_more_demo_clips_are_new_and_score_as_a_genuine_folder(labelled_folder, checkpoint, tmp_path):
+    """`python -m train.demo_clips` then `analysis.evaluate`: the protocol train/README.md gives
+    for measuring a demo model on more clips than its report's."""
+    from train.demo_clips import main as write_demo_clips
+
+    out = tmp_path / "more"
+    args = ["--out", out, "--part", "heldout", "--pairs", "3", "--genuine-only", "--size", "48", "--frames", "4"]
+    assert write_demo_clips([*map(str, args), "--workers", "1"]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["part"] == "heldout" and manifest["seed"] == 5000 and manifest["genuine_only"] is True
+    assert len(manifest["pairs"]) == 3 and not (out / "fake").exists()
+    result = run_evaluate("--checkpoint", checkpoint, "--data", out, "--out", tmp_path / "report")
+    assert result.returncode == 0, result.stderr
+    overall = json.loads((tmp_path / "report" / "evaluation.json").read_text())["overall"]
+    assert overall["genuine"] == 3 and overall["fake"] == 0 and overall["fpr"] is not None
+
+
+def test_more_demo_clips_refuses_zero_pairs(tmp_path, capsys):
+    from train.demo_clips import main as write_demo_clips
+
+    with pytest.raises(SystemExit) as exit_info:
+        write_demo_clips(["--out", str(tmp_path), "--pairs", "0"])
+    assert exit_info.value.code == 2 and "--pairs must be at least 1" in capsys.readouterr().err
