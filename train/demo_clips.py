@@ -1,10 +1,10 @@
 """`python -m train.demo_clips --out DIR`: more clips like the demo model's held-out ones, to
-measure a demo model on more than the 100 clips per part its report has.
+measure a demo model on more clips than its report has.
 
-The demo's own report (train/demo.py) scores 100 validation and 100 held-out clips, fits its
-decision on one half of each and reports on the other: ROC-AUC moves by a few hundredths and ECE
-cannot go below ~0.10 on so few. These clips come from other seeds, so the model and its decision
-have seen none of them; score them with
+The demo's own report (train/demo.py) fits its decision on one half of its validation and held-out
+clips and reports on the other half: a few hundred clips, on which ROC-AUC moves by a few hundredths
+and ECE cannot be told from noise below ~0.06 (~0.11 on the 100 of older demo runs). These clips come
+from other seeds, so the model and its decision have seen none of them; score them with
 `python -m analysis.evaluate --checkpoint PTH --data DIR` (plain layout, grouped by scene kind).
 """
 
