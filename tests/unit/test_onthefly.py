@@ -24,4 +24,3 @@ def test_progress_follows_the_clock_when_a_budget_is_set():
     assert _progress_share(10, 30.0, budget) == 0.5  # half the budget spent: half the schedule
     assert _progress_share(900, 30.0, budget) == 0.9  # ... or the steps, whichever is further
     assert _progress_share(10, 61.0, budget) >= 1.0  # past the budget: stop
-
