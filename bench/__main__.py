@@ -30,8 +30,8 @@ from bench.floors import (
 )
 from bench.report import markdown
 from bench.served import load_run, served_stack, worker_peak_rss
-from bench.stats import REPO_ROOT, SHARED_VIDEOS
-from bench.videos import GENERATED, generated_video
+from bench.stats import REPO_ROOT
+from bench.videos import GENERATED, SHARED_VIDEOS, generated_video
 from model.checkpoint import build_from_checkpoint, read_checkpoint, write_random_checkpoint
 from model.frames import sample_video
 from model.media_types import video_files

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED_VIDEOS = REPO_ROOT.parent / "shared" / "videos"  # the genuine sample videos beside the checkout
 
 
 def median_seconds(run: Callable[[], object], repeats: int, warmup: int = 1) -> float:

@@ -1,5 +1,6 @@
-"""The generated benchmark videos: H.264 test patterns with a keyframe every 250 frames, made
-once with Debian's ffmpeg and cached under bench/results/videos/ (git-ignored).
+"""The benchmark videos: the genuine samples beside the checkout (../shared/videos) and generated
+H.264 test patterns with a keyframe every 250 frames, made once with Debian's ffmpeg and cached
+under bench/results/videos/ (git-ignored).
 
 A fixed bitrate (not ultrafast's default quality) keeps the 10-minute 720p file at ~75 MB, a
 size a real 10-minute 720p upload has, and under TorchServe's 210 MB request limit.
@@ -11,6 +12,8 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+from bench.stats import REPO_ROOT
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,8 @@ class BenchVideo:
     def file_name(self) -> str:
         return f"{self.name}_{self.bitrate}_g{self.gop}.mp4"
 
+
+SHARED_VIDEOS = REPO_ROOT.parent / "shared" / "videos"
 
 GENERATED = (
     BenchVideo("10s_720p", 10, 1280, 720, "1M"),

@@ -96,7 +96,7 @@ def test_not_a_checkpoint_is_a_clear_error(labelled_folder, tmp_path):
     assert result.returncode == 2 and "not a loadable checkpoint" in result.stderr
 
 
-def test_more_demo_clips_are_new_and_score_as_a_genuine_folder(labelled_folder, checkpoint, tmp_path):
+def test_more_demo_clips_are_new_and_score_as_a_genuine_folder(checkpoint, tmp_path):
     """`python -m train.demo_clips` then `analysis.evaluate`: the protocol train/README.md gives
     for measuring a demo model on more clips than its report's."""
     from train.demo_clips import main as write_demo_clips
