@@ -109,7 +109,8 @@ def write_random_checkpoint(path: Path) -> Path:
     figures (speed, memory, contracts) do not depend on the weights. Not a detector."""
     torch.manual_seed(0)
     config = ModelConfig()
-    save_checkpoint(path, build_detector(config), config, version="1.0", data={"note": "random init, tests only"})
+    note = "random init, for tests and benchmarks: not a detector"
+    save_checkpoint(path, build_detector(config), config, version="1.0", data={"note": note})
     return path
 
 
