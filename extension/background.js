@@ -5,12 +5,13 @@ import { healthError } from "./lib/health.js";
 import { createRouter, MessageType } from "./lib/messages.js";
 import { cacheKey } from "./lib/result-cache.js";
 import { loadSettings } from "./common/settings-store.js";
-import { selectEntry } from "./common/history-store.js";
+import { selectEntry, clearHistory } from "./common/history-store.js";
 import { analyseUrl, analyseFrames, cachedResult } from "./worker/analysis.js";
 import { keepAliveUntil } from "./worker/keep-alive.js";
 import { requestHostAccess, watchHostAccess } from "./worker/host-access.js";
 import { installContextMenu, onMenuClick } from "./worker/context-menu.js";
 import { createTimedCache } from "./lib/timed-cache.js";
+import { AnalysisError, ErrorCode } from "./lib/errors.js";
 
 async function currentApi() {
   return createApiClient((await loadSettings()).proxyUrl);
@@ -64,6 +65,14 @@ function showResult(request, sender) {
   ]).then(([opened]) => ({ opened }));
 }
 
+// Only the extension's own pages may clear; a content script runs beside pages it does not control.
+function clearHistoryFor(request, sender) {
+  if (!sender.url?.startsWith(chrome.runtime.getURL(""))) {
+    throw new AnalysisError(ErrorCode.BAD_MESSAGE, "Only the extension's own pages may clear the history.");
+  }
+  return clearHistory();
+}
+
 const route = createRouter({
   [MessageType.ANALYSE_URL]: (request, sender) => analyse(request, sender, analyseUrl),
   [MessageType.ANALYSE_FRAMES]: (request, sender) => analyse(request, sender, analyseFrames),
@@ -72,6 +81,10 @@ const route = createRouter({
   [MessageType.SHOW_RESULT]: showResult,
   // Called at once (no await first): Chrome shows its dialog only during the click that sent this.
   [MessageType.REQUEST_ACCESS]: (request) => requestHostAccess(request.url),
+  // The history's read-modify-write queue lives in each page's copy of history-store.js: the
+  // pages ask the worker to clear, so a clear and an analysis that is finishing queue up in one
+  // place and the cleared entries cannot come back.
+  [MessageType.CLEAR_HISTORY]: clearHistoryFor,
 });
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {

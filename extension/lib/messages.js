@@ -12,6 +12,7 @@ export const MessageType = Object.freeze({
   REQUEST_ACCESS: "request-access", // content script -> worker: ask Chrome for a video's origin
   CHECK_VIDEO: "check-video", // worker -> content script: the context menu asked for this video
   SEEK_VIDEO: "seek-video", // side panel -> content script: show this instant of the video
+  CLEAR_HISTORY: "clear-history", // side panel, options -> worker: the one writer of the history
 });
 
 const isString = (value) => typeof value === "string" && value.length > 0;
@@ -32,6 +33,7 @@ const SCHEMAS = {
   [MessageType.REQUEST_ACCESS]: { url: isHttpUrl },
   [MessageType.CHECK_VIDEO]: { url: isString },
   [MessageType.SEEK_VIDEO]: { url: isString, time: (value) => Number.isFinite(value) && value >= 0 },
+  [MessageType.CLEAR_HISTORY]: {},
 };
 
 export function validateMessage(message) {

@@ -2,10 +2,11 @@
 // revoking them), clearing the history; a health dot for the proxy.
 
 import { loadSettings, saveSettings } from "../common/settings-store.js";
-import { loadHistory, clearHistory } from "../common/history-store.js";
+import { loadHistory } from "../common/history-store.js";
 import { refreshHealthDot } from "../common/health-dot.js";
 import { isReady } from "../lib/health.js";
 import { grantedSites } from "../lib/host-access.js";
+import { MessageType, unwrap } from "../lib/messages.js";
 
 const byId = (id) => document.getElementById(id);
 
@@ -72,16 +73,24 @@ async function showSites() {
   byId("no-sites").hidden = all || sites.some((site) => !required.has(site.pattern));
 }
 
+// The worker clears (it is the history's one writer: extension/background.js).
+async function onClearHistory() {
+  byId("history-status").textContent = "";
+  try {
+    unwrap(await chrome.runtime.sendMessage({ type: MessageType.CLEAR_HISTORY }));
+  } catch (error) {
+    byId("history-status").textContent = `Could not clear the history: ${error.message}`;
+  }
+  await showHistoryCount();
+}
+
 async function start() {
   const settings = await loadSettings();
   byId("proxy-url").value = settings.proxyUrl;
   byId("auto-analyse").checked = settings.autoAnalyse;
   byId("proxy-form").addEventListener("submit", onSaveProxy);
   byId("auto-analyse").addEventListener("change", (event) => saveSettings({ autoAnalyse: event.target.checked }));
-  byId("clear-history").addEventListener("click", async () => {
-    await clearHistory();
-    await showHistoryCount();
-  });
+  byId("clear-history").addEventListener("click", onClearHistory);
   byId("open-site-access").addEventListener("click", siteAccessPage);
   chrome.permissions.onAdded.addListener(showSites);
   chrome.permissions.onRemoved.addListener(showSites);

@@ -1,7 +1,7 @@
 // Side panel: the selected (or latest) analysis with its evidence, and the history.
 
 import { selectedEntry } from "../lib/result-cache.js";
-import { loadHistory, loadExplanation, loadSelectedKey, selectEntry, clearHistory } from "../common/history-store.js";
+import { loadHistory, loadExplanation, loadSelectedKey, selectEntry } from "../common/history-store.js";
 import { refreshHealthDot } from "../common/health-dot.js";
 import { renderResult } from "./result-view.js";
 import { renderHistory } from "./history-view.js";
@@ -63,7 +63,17 @@ async function render() {
   renderHistory(history, entry?.key, selectEntry);
 }
 
-document.getElementById("clear-history").addEventListener("click", () => clearHistory());
+async function clearAllHistory() {
+  const status = document.getElementById("history-status");
+  status.textContent = "";
+  try {
+    unwrap(await chrome.runtime.sendMessage({ type: MessageType.CLEAR_HISTORY }));
+  } catch (error) {
+    status.textContent = `Could not clear the history: ${error.message}`;
+  }
+}
+
+document.getElementById("clear-history").addEventListener("click", clearAllHistory);
 document.getElementById("whole-video").addEventListener("click", checkWholeVideo);
 
 // Storage is the single source of truth: the worker writes, the panel redraws.

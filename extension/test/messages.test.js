@@ -8,6 +8,7 @@ const analyseUrl = { type: MessageType.ANALYSE_URL, url: "https://a.example/v.mp
 test("well-formed messages pass validation", () => {
   assert.equal(validateMessage(analyseUrl), null);
   assert.equal(validateMessage({ type: MessageType.HEALTH }), null);
+  assert.equal(validateMessage({ type: MessageType.CLEAR_HISTORY }), null);
   assert.equal(validateMessage({ type: MessageType.ANALYSE_FRAMES, url: "blob:x", videoId: "1", frames: ["AAAA"] }), null);
 });
 

@@ -173,3 +173,18 @@ def test_options_page_refuses_a_bad_proxy_url_and_saves_a_good_one(extension_bro
     options.check("#auto-analyse")
     poll(lambda: extension_browser.storage_get("settings")["settings"]["autoAnalyse"], 5, "auto-analyse was not saved")
     options.close()
+
+
+def test_the_options_page_clears_the_history_through_the_worker(extension_browser, proxy_down_url):
+    extension_browser.reset(proxy_down_url)
+    entries = [{"key": f"https://videos.example/{n}.mp4", "url": f"https://videos.example/{n}.mp4"} for n in (1, 2)]
+    extension_browser.storage_page.evaluate("history => chrome.storage.local.set({history})", entries)
+    options = extension_browser.new_page()
+    options.goto(extension_browser.extension_url("options/options.html"))
+    expect(options.locator("#history-count")).to_have_text("2 analysed videos.")
+    options.click("#clear-history")
+    expect(options.locator("#history-count")).to_have_text("0 analysed videos.")
+    expect(options.locator("#clear-history")).to_be_disabled()
+    expect(options.locator("#history-status")).to_have_text("")
+    assert extension_browser.history() == []
+    options.close()
