@@ -24,10 +24,10 @@ from stack.torchserve_process import (
     TorchServeInstance,
     free_ports,
     prepare_workdir,
-    server_processes,
     start,
     stop,
     wait_until_ready,
+    worker_pids,
 )
 
 CLIENT_TIMEOUT_S = 600.0
@@ -48,7 +48,7 @@ class ServedStack:
         return {} if route == "proxy" else self.torchserve.inference_headers()
 
     def worker_pids(self) -> list[int]:
-        return [process.pid for process in server_processes(self.torchserve)[1:]]
+        return worker_pids(self.torchserve)
 
 
 @contextmanager

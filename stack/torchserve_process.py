@@ -32,6 +32,7 @@ from stack.pod_config import merge_settings, properties
 PRIVATE_UMASK = 0o077  # files TorchServe creates (key_file.json, logs) are its owner's only
 ADDRESS_KEYS = {"inference_address": "inference", "management_address": "management", "metrics_address": "metrics"}
 GRPC_PORT_KEYS = {"grpc_inference_port": "grpc_inference", "grpc_management_port": "grpc_management"}
+MODEL_WORKER_SCRIPT = "ts/model_service_worker.py"  # what TorchServe's frontend runs per worker
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,8 @@ def frontend_pid(instance: TorchServeInstance) -> int | None:
 
 
 def server_processes(instance: TorchServeInstance) -> list[psutil.Process]:
-    """The Java frontend and every process it started (the Python workers)."""
+    """The Java frontend and every process it started (the Python workers, and now and then
+    TorchServe's system-metrics collector)."""
     pid = frontend_pid(instance)
     if pid is None:
         return []
@@ -189,6 +191,20 @@ def server_processes(instance: TorchServeInstance) -> list[psutil.Process]:
         return [frontend, *frontend.children(recursive=True)]
     except psutil.NoSuchProcess:
         return []
+
+
+def _is_model_worker(process: psutil.Process) -> bool:
+    try:
+        return any(part.endswith(MODEL_WORKER_SCRIPT) for part in process.cmdline())
+    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+        return False
+
+
+def worker_pids(instance: TorchServeInstance) -> list[int]:
+    """The pids of the Python model workers only. The frontend also runs
+    ts/metrics/metric_collector.py every minute for a second or so; counting it made a worker
+    seem to die when it ended."""
+    return [process.pid for process in server_processes(instance)[1:] if _is_model_worker(process)]
 
 
 def stop(instance: TorchServeInstance, timeout_s: float = 30.0) -> list[int]:

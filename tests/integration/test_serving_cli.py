@@ -17,6 +17,10 @@ def test_torchserve_factory_starts_and_stops_a_private_server_cleanly(torchserve
     served = torchserve_factory()  # the bare command, run by the fixture
     processes = server_processes(served.instance)
     assert len(processes) >= 2, "expected the Java frontend and a Python worker"
+    described = httpx.get(
+        f"{served.management_url}/models/deepfake", headers=served.management_headers(), timeout=10
+    ).json()[0]["workers"]
+    assert sorted(served.worker_pids()) == sorted(worker["pid"] for worker in described)  # the model workers only
     killed = served.stop()  # `torchserve --stop`
     assert killed == [], f"processes outlived torchserve --stop: {killed}"
     assert not any(process.is_running() and process.status() != psutil.STATUS_ZOMBIE for process in processes)
