@@ -50,6 +50,12 @@ PROBE_PADDING = 64  # AVPROBE_PADDING_SIZE zero bytes after the probed data
 # Playlists FFmpeg only recognises by a file name (.m3u8, .mpd) it never gets here: named so the
 # answer says "not accepted" rather than "damaged".
 PLAYLIST_MARKERS = {b"#EXTM3U": "hls", b"<MPD": "dash"}
+# Streams a container may declare (FFmpeg's `max_streams`, default 1000). Opening probes every
+# stream with a decoder of its own: a 2.4 MB Matroska file of 1000 copies of one small H.264
+# stream raised a worker's peak RSS by 696 MB. Real videos carry a few (video, audio and
+# subtitle tracks). Matroska keeps the first 64 and drops the rest; MP4 refuses the file at open
+# and MPEG-TS when a stream past the limit appears (ENOMEM both): answered as too_many_streams.
+MAX_STREAMS = 64
 
 VideoSource = bytes | bytearray | memoryview | str | Path | BinaryIO
 
@@ -177,9 +183,21 @@ def undecodable() -> VideoInputError:
     )
 
 
+def too_many_streams() -> VideoInputError:
+    return VideoInputError(
+        f"the container could not be opened within its limits: it declares more than {MAX_STREAMS} streams "
+        "(video, audio and subtitle tracks together), or is damaged so that it seems to",
+        "too_many_streams",
+    )
+
+
 def open_options(source: VideoSource) -> dict[str, str]:
     protocols = "file" if isinstance(source, (str, Path)) else NO_PROTOCOL
-    return {"format_whitelist": ",".join(ALLOWED_DEMUXERS), "protocol_whitelist": protocols}
+    return {
+        "format_whitelist": ",".join(ALLOWED_DEMUXERS),
+        "protocol_whitelist": protocols,
+        "max_streams": str(MAX_STREAMS),
+    }
 
 
 def open_container(source: VideoSource):
@@ -195,5 +213,7 @@ def open_container(source: VideoSource):
         raise
     except av.ArgumentError as error:  # EINVAL: without the probe, FFmpeg's guess is off format_whitelist
         raise unsupported(None) from error
+    except av.error.MemoryError as error:  # ENOMEM: the MP4 demuxer past max_streams
+        raise too_many_streams() from error
     except (av.FFmpegError, UnicodeDecodeError, ValueError, OSError) as error:
         raise undecodable() from error

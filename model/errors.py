@@ -5,6 +5,7 @@
 LIMIT_CODES = frozenset(
     {
         "too_many_pixels",
+        "too_many_streams",
         "too_many_frames",
         "too_long",
         "decode_timeout",

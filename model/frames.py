@@ -26,7 +26,7 @@ import av
 import numpy as np
 from PIL import Image
 
-from model.containers import BufferReader, VideoSource, open_container
+from model.containers import BufferReader, VideoSource, open_container, too_many_streams
 from model.errors import VideoInputError
 
 # PyAV raises IndexError from demux() when a damaged file yields a packet of a stream it never
@@ -371,6 +371,9 @@ def _decode_wanted_frames(
             position = frame.pts
             last = (frame.pts, frame.to_ndarray(format="rgb24"))
             yield last
+    except av.error.MemoryError as error:  # MPEG-TS adds streams as they appear, up to MAX_STREAMS
+        if last is None:
+            raise too_many_streams() from error
     except DAMAGED_STREAM_ERRORS as error:
         if last is None:
             raise VideoInputError(f"the video's frames cannot be decoded: {error}", "undecodable") from error

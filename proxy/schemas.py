@@ -36,7 +36,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     ),
     413: error(
         "over a limit: payload_too_large (--max-upload-mb), too_many_pixels (3840x2160 per frame, 16 full-HD frames "
-        "of JSON images in all), too_long (3 h), too_many_frames, json_too_large, decode_timeout, "
+        "of JSON images in all), too_many_streams (64 per container), too_long (3 h), too_many_frames, "
+        "json_too_large, decode_timeout, "
         "too_many_windows, coverage_timeout"
     ),
     415: error(

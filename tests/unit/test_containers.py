@@ -9,6 +9,7 @@ import pytest
 
 from model.containers import (
     ALLOWED_DEMUXERS,
+    MAX_STREAMS,
     NO_PROTOCOL,
     BufferReader,
     guess_format,
@@ -16,7 +17,7 @@ from model.containers import (
 )
 from model.errors import VideoInputError
 from model.frames import sample_video
-from tests.fixtures.media import shared_video_files
+from tests.fixtures.media import copies_of_its_stream, encode_lavfi_h264, shared_video_files
 
 SDP = b"v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=x\r\nc=IN IP4 0.0.0.0\r\nt=0 0\r\nm=video 5004 RTP/AVP 96\r\n"
 REFUSED = {
@@ -62,6 +63,34 @@ def test_the_empty_protocol_list_lets_no_demuxer_open_a_file(tmp_path, monkeypat
         assert opened.streams.video  # the control: with `file` allowed, concat opens target.mp4
     with pytest.raises(av.FFmpegError):
         av.open(BufferReader(listing), format="concat", options={"protocol_whitelist": NO_PROTOCOL})
+
+
+@pytest.fixture(scope="module")
+def small_clip(tmp_path_factory):
+    return encode_lavfi_h264(tmp_path_factory.mktemp("streams") / "one.mp4", "testsrc2=size=64x48:rate=10", "-t", "1")
+
+
+def test_matroska_keeps_only_the_first_streams(small_clip):
+    """FFmpeg probes each stream with a decoder of its own: the count is what bounds that memory."""
+    many = copies_of_its_stream(small_clip, small_clip.with_name("many.mkv"), MAX_STREAMS + 36)
+    with open_container(BufferReader(many.read_bytes())) as opened:
+        assert len(opened.streams) == MAX_STREAMS
+    assert len(sample_video(many, 4).frames) == 4
+
+
+@pytest.mark.parametrize("suffix", [".mp4", ".ts"])
+def test_more_streams_than_the_limit_are_too_many_streams(small_clip, suffix):
+    """MP4 refuses the file at open; MPEG-TS when the stream past the limit appears in the data."""
+    many = copies_of_its_stream(small_clip, small_clip.with_name(f"many{suffix}"), MAX_STREAMS + 36)
+    with pytest.raises(VideoInputError) as refused:
+        sample_video(many, 4)
+    assert refused.value.code == "too_many_streams" and refused.value.over_limit
+    assert str(MAX_STREAMS) in refused.value.message
+
+
+def test_a_container_at_the_limit_opens(small_clip):
+    at_limit = copies_of_its_stream(small_clip, small_clip.with_name("at_limit.mp4"), MAX_STREAMS)
+    assert len(sample_video(at_limit, 4).frames) == 4
 
 
 def test_paths_still_open_for_local_tools():
