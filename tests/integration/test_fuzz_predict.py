@@ -16,13 +16,18 @@ import io
 import json
 import random
 import zipfile
-from pathlib import Path
 
 import httpx
 import pytest
 
 from bench.worker_memory import peak_rss_mb, reset_peak_rss, rss_mb
-from tests.fixtures.media import SHARED_VIDEOS_DIR, copies_of_its_stream, encode_lavfi_h264, shared_video_files
+from tests.fixtures.media import (
+    SHARED_VIDEOS_DIR,
+    copies_of_its_stream,
+    encode_lavfi_h264,
+    shared_video_files,
+    tiny_h264_clip,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -132,23 +137,18 @@ def nested_inputs() -> dict[str, tuple[bytes, str]]:
     }
 
 
-def tiny_clip(folder) -> Path:
-    """One second of 64x48 H.264 (3 KB): 1000 copies of its stream stay far under the upload limit."""
-    path = folder / "tiny.mp4"
-    return path if path.exists() else encode_lavfi_h264(path, "testsrc2=size=64x48:rate=10", "-t", "1")
-
-
 def crafted_inputs(folder) -> dict[str, tuple[bytes, str]]:
     solid = "color=c=gray:size={}:rate={}:duration={}"
+    tiny = tiny_h264_clip(folder / "tiny.mp4")
     return {
         "8K video (7680x4320)": (ffmpeg(folder / "8k.mp4", solid.format("7680x4320", 1, 1)), "video/mp4"),
         # 2.4 MB, and 696 MB of a worker's memory before the stream cap (model.containers.MAX_STREAMS)
         "Matroska of 1000 H.264 streams": (
-            copies_of_its_stream(tiny_clip(folder), folder / "streams.mkv", 1000).read_bytes(),
+            copies_of_its_stream(tiny, folder / "streams.mkv", 1000).read_bytes(),
             "video/x-matroska",
         ),
         "MP4 of 1000 H.264 streams": (
-            copies_of_its_stream(tiny_clip(folder), folder / "streams.mp4", 1000).read_bytes(),
+            copies_of_its_stream(tiny, folder / "streams.mp4", 1000).read_bytes(),
             "video/mp4",
         ),
         "4-hour video": (ffmpeg(folder / "4h.mp4", solid.format("64x64", "1/600", 4 * 3600)), "video/mp4"),

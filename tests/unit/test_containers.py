@@ -17,7 +17,7 @@ from model.containers import (
 )
 from model.errors import VideoInputError
 from model.frames import sample_video
-from tests.fixtures.media import copies_of_its_stream, encode_lavfi_h264, shared_video_files
+from tests.fixtures.media import copies_of_its_stream, shared_video_files, tiny_h264_clip
 
 SDP = b"v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=x\r\nc=IN IP4 0.0.0.0\r\nt=0 0\r\nm=video 5004 RTP/AVP 96\r\n"
 REFUSED = {
@@ -67,7 +67,7 @@ def test_the_empty_protocol_list_lets_no_demuxer_open_a_file(tmp_path, monkeypat
 
 @pytest.fixture(scope="module")
 def small_clip(tmp_path_factory):
-    return encode_lavfi_h264(tmp_path_factory.mktemp("streams") / "one.mp4", "testsrc2=size=64x48:rate=10", "-t", "1")
+    return tiny_h264_clip(tmp_path_factory.mktemp("streams") / "one.mp4")
 
 
 def test_matroska_keeps_only_the_first_streams(small_clip):
