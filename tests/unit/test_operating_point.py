@@ -3,7 +3,14 @@
 import numpy as np
 import pytest
 
-from model.operating_point import choose_operating_point, decide, figures_at, threshold_for_fpr, uncertain_band
+from model.operating_point import (
+    choose_operating_point,
+    decide,
+    figures_at,
+    grouped_threshold_for_fpr,
+    threshold_for_fpr,
+    uncertain_band,
+)
 
 
 def scores(count: int, seed: int = 0, separation: float = 2.0):
@@ -36,6 +43,41 @@ def test_threshold_with_ties_and_edge_targets():
         threshold_for_fpr(np.array([0.1]), 1.0)
 
 
+def sourced_scores(sources: int, clips_per_source: int, rng: np.random.Generator):
+    """Genuine scores whose sources score alike: a source's offset, then each clip's own noise."""
+    offsets = np.repeat(rng.normal(0, 1.0, sources), clips_per_source)
+    logits = -2 + offsets + rng.normal(0, 0.5, sources * clips_per_source)
+    groups = [f"s{i}" for i in np.repeat(np.arange(sources), clips_per_source)]
+    return 1 / (1 + np.exp(-logits)), groups
+
+
+def test_grouped_threshold_lowers_the_fpr_on_unseen_sources():
+    rng = np.random.default_rng(3)
+    fresh, _ = sourced_scores(5000, 1, rng)  # clips of sources none of the thresholds saw
+    fresh_fpr = {"plain": [], "grouped": []}
+    for _ in range(30):
+        genuine, groups = sourced_scores(20, 10, rng)  # 200 clips of 20 sources, as a held-out half
+        plain = threshold_for_fpr(genuine, 0.05)
+        grouped = grouped_threshold_for_fpr(genuine, groups, 0.05, confidence=0.8)
+        assert grouped >= plain
+        fresh_fpr["plain"].append((fresh >= plain).mean())
+        fresh_fpr["grouped"].append((fresh >= grouped).mean())
+    plain, grouped = np.array(fresh_fpr["plain"]), np.array(fresh_fpr["grouped"])
+    # 20 sources: the plain 5% threshold calls more than 5% of new sources' clips fake most of the time
+    assert np.median(plain) > 0.06 and (plain <= 0.05).mean() < 0.35
+    assert np.median(grouped) < np.median(plain) - 0.01 and (grouped <= 0.05).mean() >= (plain <= 0.05).mean() + 0.15
+
+
+def test_grouped_threshold_is_the_plain_one_without_groups_or_confidence():
+    genuine, groups = sourced_scores(20, 10, np.random.default_rng(0))
+    plain = threshold_for_fpr(genuine, 0.05)
+    assert grouped_threshold_for_fpr(genuine, None, 0.05) == plain
+    assert grouped_threshold_for_fpr(genuine, ["one"] * len(genuine), 0.05) == plain
+    assert grouped_threshold_for_fpr(genuine, groups, 0.05, confidence=0.0) == plain
+    with pytest.raises(ValueError):
+        grouped_threshold_for_fpr(genuine, groups, 0.05, confidence=1.0)
+
+
 def test_band_is_empty_when_held_out_answers_are_all_right():
     probabilities = np.array([0.1, 0.2, 0.3, 0.7, 0.8, 0.9])
     labels = np.array([0, 0, 0, 1, 1, 1])
@@ -64,8 +106,11 @@ def test_operating_point_stores_threshold_band_and_held_out_figures():
     genuine, fakes = scores(500, separation=2.5)
     probabilities = np.concatenate([genuine, fakes])
     labels = np.array([0] * 500 + [1] * 500)
-    point = choose_operating_point(probabilities, labels, genuine, target_fpr=0.05, precision_level=0.9, chosen_on="x")
-    assert point["genuine_fpr"] <= 0.05
+    groups = [f"pair{i}" for i in range(500)]
+    point = choose_operating_point(
+        probabilities, labels, genuine, target_fpr=0.05, precision_level=0.9, chosen_on="x", genuine_groups=groups
+    )
+    assert point["genuine_fpr"] <= 0.05 and point["genuine_groups"] == 500 and point["fpr_confidence"] == 0.8
     low, high = point["uncertain_band"]
     assert low <= point["threshold"] <= high
     held = point["heldout"]
