@@ -160,7 +160,8 @@ class ModelInfo(BaseModel):
     created: str | None = None
     operating_point: dict[str, Any] | None = Field(
         None,
-        description="threshold, uncertain_band, target_fpr, held-out tpr/fpr/precision/coverage; available: false "
+        description="threshold, uncertain_band, target_fpr, fpr_confidence (the threshold's margin for unseen "
+        "sources; absent in older checkpoints), held-out tpr/fpr/precision/coverage; available: false "
         "for checkpoints without one (then the threshold with a fixed +-0.1 band)",
     )
     calibration: dict[str, Any] | None = Field(None, description="method, temperature, ECE before/after, fitted_on")

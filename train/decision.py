@@ -24,7 +24,13 @@ from model.calibration import (
     sigmoid,
 )
 from model.in_distribution import DEFAULT_COVERAGE, fit_in_distribution, score_features
-from model.operating_point import DEFAULT_PRECISION_LEVEL, DEFAULT_TARGET_FPR, choose_operating_point, figures_at
+from model.operating_point import (
+    DEFAULT_FPR_CONFIDENCE,
+    DEFAULT_PRECISION_LEVEL,
+    DEFAULT_TARGET_FPR,
+    choose_operating_point,
+    figures_at,
+)
 
 
 @dataclass
@@ -85,6 +91,7 @@ class DecisionSettings:
     precision_level: float = DEFAULT_PRECISION_LEVEL
     coverage: float = DEFAULT_COVERAGE  # of familiar held-out clips the in-distribution check accepts
     seed: int = 0
+    fpr_confidence: float = DEFAULT_FPR_CONFIDENCE  # the threshold's margin for unseen sources
 
 
 def fit_decision(
@@ -110,6 +117,9 @@ def fit_decision(
         target_fpr=settings.target_fpr,
         precision_level=settings.precision_level,
         chosen_on=f"{fitting.name}; threshold on {genuine.name} ({len(genuine.labels)} genuine clips)",
+        genuine_groups=genuine.groups,
+        fpr_confidence=settings.fpr_confidence,
+        seed=settings.seed,
     )
     in_distribution = fit_in_distribution(
         fitting.features,

@@ -27,13 +27,13 @@ import torch
 from model.checkpoint import DEFAULT_CHECKPOINT, save_checkpoint
 from model.config import ModelConfig
 from model.network import build_detector
-from model.operating_point import DEFAULT_PRECISION_LEVEL, DEFAULT_TARGET_FPR
+from model.operating_point import DEFAULT_FPR_CONFIDENCE, DEFAULT_PRECISION_LEVEL, DEFAULT_TARGET_FPR
 from model.precision import uses_bf16
 from train.decision import DecisionSettings, ScoredClips, evaluate_clips, fit_decision, split_halves
 from train.demo_report import write_demo_report
 from train.heldout import score_files, score_frame_clips
 from train.onthefly import OnTheFlySettings, train_on_the_fly
-from train.synth.clips import GENERATION, MANIFEST, ClipSettings, write_clips
+from train.synth.clips import GENERATION, MANIFEST, ClipSettings, pair_group, write_clips
 from train.synth.probes import foreign_clips
 
 TRAINED_ON = "synthetic demo data"
@@ -66,6 +66,7 @@ class DemoRecipe:
     heldout_pairs: int = 400
     clip_frames: int = 16
     target_fpr: float = DEFAULT_TARGET_FPR
+    fpr_confidence: float = DEFAULT_FPR_CONFIDENCE
     precision_level: float = DEFAULT_PRECISION_LEVEL
     coverage: float = 0.99
     seed: int = 0
@@ -122,7 +123,7 @@ def load_clips(settings: ClipSettings) -> tuple[list[Path], list[int], list[str]
             if key in pair:
                 paths.append(settings.out_dir / pair[key])
                 labels.append(label)
-                groups.append(f"{settings.part}:{pair['name']}")
+                groups.append(pair_group(settings.part, pair))
                 kinds.append(pair["kind"])
     return paths, labels, groups, kinds
 
@@ -204,7 +205,9 @@ def decide_and_save(detector, config, recipe: DemoRecipe, jobs, out: Path, summa
     fitting = ScoredClips.join("held-out clips, fitting half", [validation_fit, heldout_fit])
     reporting = ScoredClips.join("held-out clips, reporting half", [validation_report, heldout_report])
     genuine = heldout_fit.subset(heldout_fit.labels == 0, "held-out genuine content, fitting half")
-    settings = DecisionSettings(recipe.target_fpr, recipe.precision_level, recipe.coverage, recipe.seed)
+    settings = DecisionSettings(
+        recipe.target_fpr, recipe.precision_level, recipe.coverage, recipe.seed, recipe.fpr_confidence
+    )
     decision = fit_decision(fitting, reporting, foreign_features, settings, genuine_fitting=genuine)
     figures = {
         "synthetic_validation": evaluate_clips(validation_report, decision),
@@ -264,6 +267,13 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, DemoRecipe]:
         help="stop once fresh validation pairs reach this frame-level ROC-AUC (default %(default)s)",
     )
     parser.add_argument("--target-fpr", type=float, default=recipe.target_fpr)
+    parser.add_argument(
+        "--fpr-confidence",
+        type=float,
+        default=recipe.fpr_confidence,
+        help="share of resampled source mixes whose FPR the threshold keeps under --target-fpr; "
+        "0: the plain threshold (default %(default)s)",
+    )
     parser.add_argument("--precision-level", type=float, default=recipe.precision_level)
     parser.add_argument("--threads", type=int, default=None, help="compute threads (default: torch's)")
     args = parser.parse_args(argv)
@@ -274,6 +284,7 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, DemoRecipe]:
         time_limit_s=args.time_limit,
         target_auc=args.target_auc,
         target_fpr=args.target_fpr,
+        fpr_confidence=args.fpr_confidence,
         precision_level=args.precision_level,
     )
     return args, recipe

@@ -76,7 +76,7 @@ def _readable(checkpoint: Path, figures: dict, decision: dict, summary: dict) ->
         ),
         (
             f"operating point: threshold {point['threshold']:.4f} for target FPR {point['target_fpr']} "
-            "on genuine clips; "
+            f"on genuine clips ({_fpr_margin(point)}); "
             f"uncertain band [{point['uncertain_band'][0]:.4f}, {point['uncertain_band'][1]:.4f}) at precision "
             f"level {point['precision_level']}"
         ),
@@ -117,3 +117,10 @@ def _noise_floor_line(values: dict) -> str:
 
 def _fmt(value) -> str:
     return "n/a" if value is None else f"{value:.4f}"
+
+
+def _fpr_margin(point: dict) -> str:
+    confidence = point.get("fpr_confidence") or 0
+    if not confidence:
+        return "the plain threshold"
+    return f"held in {confidence:.0%} of resampled mixes of their {point.get('genuine_groups')} groups"

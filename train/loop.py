@@ -339,7 +339,9 @@ def _train_and_report(settings: TrainSettings, threads: int, ranks: distributed.
         data.val,
         bf16,
         load_frames,
-        DecisionSettings(settings.target_fpr, settings.precision_level, settings.ood_coverage, settings.seed),
+        DecisionSettings(
+            settings.target_fpr, settings.precision_level, settings.ood_coverage, settings.seed, settings.fpr_confidence
+        ),
     )
     tqdm.write(f"decision (calibration, operating point, in-distribution check): {reason}")
     summary["decision"] = reason

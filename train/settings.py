@@ -13,7 +13,7 @@ from pathlib import Path
 
 from model.checkpoint import DEFAULT_CHECKPOINT
 from model.in_distribution import DEFAULT_COVERAGE
-from model.operating_point import DEFAULT_PRECISION_LEVEL, DEFAULT_TARGET_FPR
+from model.operating_point import DEFAULT_FPR_CONFIDENCE, DEFAULT_PRECISION_LEVEL, DEFAULT_TARGET_FPR
 from model.precision import DEFAULT_PRECISION, PRECISIONS
 from model.pretrained import IMAGENET
 from model.temporal import TEMPORAL_ENCODERS
@@ -31,6 +31,13 @@ def positive_float(text: str) -> float:
     value = float(text)
     if value <= 0:
         raise argparse.ArgumentTypeError(f"must be > 0, got {value}")
+    return value
+
+
+def unit_fraction(text: str) -> float:
+    value = float(text)
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"must be in [0, 1), got {value}")
     return value
 
 
@@ -91,6 +98,12 @@ class TrainSettings:
         DEFAULT_TARGET_FPR,
         "the threshold calls at most this share of held-out genuine videos fake (chosen on half the validation split)",
         parse=positive_float,
+    )
+    fpr_confidence: float = option(
+        DEFAULT_FPR_CONFIDENCE,
+        "the threshold keeps the FPR under --target-fpr in this share of resampled mixes of the genuine videos' "
+        "groups (0: the plain threshold)",
+        parse=unit_fraction,
     )
     precision_level: float = option(
         DEFAULT_PRECISION_LEVEL,

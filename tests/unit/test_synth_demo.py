@@ -3,6 +3,7 @@
 import json
 
 from train.demo import DemoRecipe, clip_settings, existing_clips_match
+from train.synth.clips import pair_group
 
 
 def write_manifest(folder, **values):
@@ -37,3 +38,14 @@ def test_reused_only_when_every_generation_setting_matches(tmp_path):
     assert not existing_clips_match(validation)  # clips of the earlier recipe, blended at the native size
     write_manifest(validation.out_dir, **{k: v for k, v in same.items() if k != "colour_profile"})
     assert not existing_clips_match(validation)  # clips of recipe G, written without colour profiles
+
+
+def test_clips_of_one_packaged_image_share_a_group_and_generated_scenes_do_not():
+    def group(name, source):
+        return pair_group("heldout", {"name": name, "source": source})
+
+    assert group("a", "skimage:coffee") == group("b", "skimage:coffee") == group("c", "overlay:skimage:coffee")
+    assert group("a", "dlib:2008_002079.jpg#5") == group("b", "dlib:2008_002079.jpg#1")
+    assert group("a", "skimage:coffee") != group("a", "skimage:rocket")
+    for generated in ("chart", "screen", "cartoon", "procedural", "texture:noise"):
+        assert group("a", generated) != group("b", generated)

@@ -39,6 +39,7 @@ FLAGS = [
     "--augment",
     "--ffpp-quality",
     "--target-fpr",
+    "--fpr-confidence",
     "--precision-level",
     "--ood-coverage",
 ]

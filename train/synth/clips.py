@@ -21,7 +21,7 @@ from tqdm import tqdm
 
 from train.synth.catalog import SceneCatalog
 from train.synth.manipulation import random_manipulation
-from train.synth.scenes import Scene
+from train.synth.scenes import Scene, is_generated
 from train.synth.views import (
     COLOUR_PROFILE_SHARE,
     LARGEST_NATIVE,
@@ -176,6 +176,15 @@ def _write_pair(job: tuple[ClipSettings, int]) -> dict:
         "fps": fps,
         **written,
     }
+
+
+def pair_group(part: str, pair: dict) -> str:
+    """The group of a manifest pair: clips of one packaged image score alike, so they share one
+    (the overlays on it and the faces of one photo too); each generated scene is its own. The
+    decision's halves never split a group, and its threshold margin resamples groups."""
+    if is_generated(pair["source"]):
+        return f"{part}:{pair['name']}"
+    return f"{part}:{pair['source'].removeprefix('overlay:').split('#')[0]}"
 
 
 def write_clips(settings: ClipSettings, workers: int = 1, progress: bool = True) -> dict:

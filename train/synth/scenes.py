@@ -33,6 +33,7 @@ DEBIAN_BACKGROUNDS = Path("/usr/share/backgrounds")
 SKIMAGE_PHOTOS = ("chelsea", "coffee", "rocket", "hubble_deep_field", "immunohistochemistry", "retina")
 SKIMAGE_GRAY = ("camera", "moon", "page", "text", "clock", "coins", "horse")
 SKIMAGE_TEXTURES = ("grass", "gravel", "brick")
+NOISE_SOURCE = "texture:noise"  # the name of every fractal-noise scene
 WORDS = [
     "the",
     "video",
@@ -311,7 +312,7 @@ def fractal_noise(rng: np.random.Generator, size: int = 512) -> Scene:
         field += cv2.resize(coarse, (size, size), interpolation=cv2.INTER_CUBIC) / octave
     field = (field - field.min()) / max(float(np.ptp(field)), 1e-6)
     low, high = np.array(_colour(rng), np.float32), np.array(_colour(rng), np.float32)
-    return Scene("texture:noise", "texture", (low + field[..., None] * (high - low)).astype(np.uint8))
+    return Scene(NOISE_SOURCE, "texture", (low + field[..., None] * (high - low)).astype(np.uint8))
 
 
 def overlay_scene(rng: np.random.Generator, background: Scene, size: int = 512) -> Scene:
@@ -346,3 +347,9 @@ GENERATED_KINDS = {
     "procedural": procedural,
     "noise": fractal_noise,
 }
+
+
+def is_generated(source: str) -> bool:
+    """A scene name that a generator gives every scene it draws (each drawing new), not one
+    packaged image's: the generated kinds' scenes are named after their kind, noise after NOISE_SOURCE."""
+    return source in GENERATED_KINDS or source == NOISE_SOURCE
