@@ -14,11 +14,12 @@ import sys
 from pathlib import Path
 
 from analysis.contact_sheet import write_contact_sheet
-from model.checkpoint import DEFAULT_CHECKPOINT, CheckpointError, load_detector
+from model.checkpoint import CheckpointError, load_detector
+from model.defaults import DEFAULT_CHECKPOINT, DEFAULT_PRECISION
 from model.errors import VideoInputError
 from model.frames import sample_clip
 from model.inference import score_clips
-from model.precision import DEFAULT_PRECISION, uses_bf16
+from model.precision import uses_bf16
 from model.preprocess import preprocess_clip
 from model.verdict import DecisionRule
 from serving.explanations import clip_overlays, explanation

@@ -32,12 +32,13 @@ from tqdm import tqdm
 from analysis.temporal_ap import average_precision, proposals
 from model.checkpoint import CheckpointError, load_detector
 from model.coverage import CoveragePlan, analyse_video
+from model.defaults import DEFAULT_PRECISION
 from model.errors import VideoInputError
 from model.face_tracks import link_tracks, track_clips
 from model.faces import detect_faces, iou
 from model.frames import SamplingLimits, sample_video
 from model.inference import score_clips
-from model.precision import DEFAULT_PRECISION, uses_bf16
+from model.precision import uses_bf16
 from model.preprocess import normalize_clip, preprocess_clip
 from model.segments import decide_video, genuine_scores_of, merge_spans
 from model.verdict import DecisionRule

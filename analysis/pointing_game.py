@@ -16,8 +16,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from model.checkpoint import DEFAULT_CHECKPOINT, CheckpointError, load_detector
+from model.checkpoint import CheckpointError, load_detector
 from model.config import ModelConfig
+from model.defaults import DEFAULT_CHECKPOINT
 from model.frames import sample_clip
 from model.network import DeepfakeDetector
 from model.preprocess import preprocess_clip

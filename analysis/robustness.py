@@ -22,8 +22,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from model.checkpoint import DEFAULT_CHECKPOINT, CheckpointError, load_detector
+from model.checkpoint import CheckpointError, load_detector
 from model.config import ModelConfig
+from model.defaults import DEFAULT_CHECKPOINT
 from model.network import DeepfakeDetector
 from model.precision import uses_bf16
 from train.augment import LEVELS, Degradation, degrade_clip

@@ -19,7 +19,8 @@ import numpy as np
 import torch
 from scipy.stats import spearmanr
 
-from model.checkpoint import DEFAULT_CHECKPOINT, CheckpointError, load_detector
+from model.checkpoint import CheckpointError, load_detector
+from model.defaults import DEFAULT_CHECKPOINT
 from model.errors import VideoInputError
 from model.frames import sample_clip
 from model.network import DeepfakeDetector

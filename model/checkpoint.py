@@ -18,7 +18,6 @@ from model.config import ModelConfig
 from model.faces import FaceDetectorUnavailable, load_face_detector
 from model.network import DeepfakeDetector, build_detector
 
-DEFAULT_CHECKPOINT = Path("checkpoints/deepfake.pth")  # relative to the repository root
 CLASSES = ["real", "fake"]
 REQUIRED_KEYS = ("state_dict", "config", "threshold", "classes", "metrics", "data", "created", "version")
 DECISION_KEYS = ("calibration", "operating_point", "in_distribution")

@@ -22,8 +22,9 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from model.defaults import DEFAULT_COVERAGE
+
 IN_DISTRIBUTION_METHODS = ("mahalanobis", "knn")
-DEFAULT_COVERAGE = 0.99
 DEFAULT_K = 5
 MAX_BANK = 4096  # training features kept for k-NN: 4096 x 512 float16 = 4 MiB in the checkpoint
 

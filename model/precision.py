@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import torch
 
-PRECISIONS = ("auto", "fp32", "bf16")
-DEFAULT_PRECISION = "auto"  # what serving, training and the offline tools use unless told otherwise
+from model.defaults import PRECISIONS
 
 
 def native_bf16() -> bool:

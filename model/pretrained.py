@@ -13,12 +13,11 @@ import torch
 from torch import nn
 from torchvision.models import ResNet18_Weights
 
+from model.defaults import IMAGENET
+
 
 class PretrainedWeightsError(RuntimeError):
     pass
-
-
-IMAGENET = "imagenet"  # the `--pretrained` value that asks for torchvision's own weights
 
 
 def torchvision_cache_path(weights: ResNet18_Weights = ResNet18_Weights.IMAGENET1K_V1) -> Path:

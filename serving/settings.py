@@ -19,9 +19,9 @@ import os
 from dataclasses import dataclass, field
 
 from model.coverage import CoveragePlan
+from model.defaults import DEFAULT_PRECISION
 from model.frames import SamplingLimits
 from model.inference import DEFAULT_CHUNK_FRAMES
-from model.precision import DEFAULT_PRECISION
 from serving.inputs import JsonLimits
 from serving.provenance import ProvenanceLimits
 

@@ -16,7 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from model.checkpoint import DEFAULT_CHECKPOINT, CheckpointError, build_from_checkpoint, read_checkpoint
+from model.checkpoint import CheckpointError, build_from_checkpoint, read_checkpoint
+from model.defaults import DEFAULT_CHECKPOINT
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("serving", "model")  # copied whole into the archive

@@ -21,7 +21,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from model.checkpoint import DEFAULT_CHECKPOINT, CheckpointError
+from model.checkpoint import CheckpointError
+from model.defaults import DEFAULT_CHECKPOINT
 from stack.archive import PACKAGES, REPO_ROOT, ArchiveError, build_archive
 from stack.pod_config import properties
 from stack.torchserve_process import (

@@ -7,13 +7,7 @@ import sys
 from dataclasses import MISSING, Field, fields
 from typing import get_args, get_type_hints
 
-from model.faces import FaceDetectorUnavailable
-from model.pretrained import PretrainedWeightsError
-from train.datasets import DatasetError
-from train.distributed import TooFewBatches
-from train.loop import SettingsError, run_training
 from train.settings import TrainSettings
-from train.split import SplitError
 
 
 def build_parser(prog: str = "python -m train") -> argparse.ArgumentParser:
@@ -47,7 +41,19 @@ def value_type(hint: object) -> type:
 
 def main(argv: list[str] | None = None, prog: str = "python -m train") -> int:
     args = vars(build_parser(prog).parse_args(argv))
-    settings = TrainSettings(**args)
+    return train(TrainSettings(**args))
+
+
+def train(settings: TrainSettings) -> int:
+    """Run one training and print where its checkpoint and report went; 2 on a clear error."""
+    # torch and the data stack load here, once the command line is parsed: --help answers at once
+    from model.faces import FaceDetectorUnavailable
+    from model.pretrained import PretrainedWeightsError
+    from train.datasets import DatasetError
+    from train.distributed import TooFewBatches
+    from train.loop import SettingsError, run_training
+    from train.split import SplitError
+
     try:
         result = run_training(settings)
     except (

@@ -26,6 +26,7 @@ from pathlib import Path
 from model.media_types import video_files
 
 LAYOUTS = ("plain", "ffpp", "celebdf", "dfdc")
+GENUINE_ONLY_LAYOUT = "genuine"  # a folder of genuine videos alone: analysis.evaluate reads it, training cannot
 REAL, FAKE = 0, 1
 CELEBDF_TEST_LIST = "List_of_testing_videos.txt"
 

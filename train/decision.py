@@ -23,7 +23,8 @@ from model.calibration import (
     reliability_bins,
     sigmoid,
 )
-from model.in_distribution import DEFAULT_COVERAGE, fit_in_distribution, score_features
+from model.defaults import DEFAULT_COVERAGE
+from model.in_distribution import fit_in_distribution, score_features
 from model.operating_point import (
     DEFAULT_FPR_CONFIDENCE,
     DEFAULT_PRECISION_LEVEL,

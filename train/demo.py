@@ -24,8 +24,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from model.checkpoint import DEFAULT_CHECKPOINT, save_checkpoint
+from model.checkpoint import save_checkpoint
 from model.config import ModelConfig
+from model.defaults import DEFAULT_CHECKPOINT
 from model.network import build_detector
 from model.operating_point import DEFAULT_FPR_CONFIDENCE, DEFAULT_PRECISION_LEVEL, DEFAULT_TARGET_FPR
 from model.precision import uses_bf16

@@ -56,7 +56,7 @@ def plot_pr(curves: dict[str, tuple[np.ndarray, np.ndarray]], path: Path) -> Non
 
 
 def plot_risk_coverage(curve: list[dict], path: Path) -> None:
-    """`curve`: rows {coverage, risk} (analysis.evaluate.risk_coverage)."""
+    """`curve`: rows {coverage, risk} (analysis.evaluation.risk_coverage)."""
     figure, axes = plt.subplots(figsize=(5, 4))
     axes.plot([r["coverage"] for r in curve], [r["risk"] for r in curve])
     axes.set(xlabel="coverage (share of clips answered)", ylabel="risk (error rate of the answers)", xlim=(0, 1))

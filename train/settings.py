@@ -11,12 +11,15 @@ import argparse
 from dataclasses import MISSING, dataclass, field
 from pathlib import Path
 
-from model.checkpoint import DEFAULT_CHECKPOINT
-from model.in_distribution import DEFAULT_COVERAGE
+from model.defaults import (
+    DEFAULT_CHECKPOINT,
+    DEFAULT_COVERAGE,
+    DEFAULT_PRECISION,
+    IMAGENET,
+    PRECISIONS,
+    TEMPORAL_ENCODER_NAMES,
+)
 from model.operating_point import DEFAULT_FPR_CONFIDENCE, DEFAULT_PRECISION_LEVEL, DEFAULT_TARGET_FPR
-from model.precision import DEFAULT_PRECISION, PRECISIONS
-from model.pretrained import IMAGENET
-from model.temporal import TEMPORAL_ENCODERS
 from train.datasets import LAYOUTS
 
 
@@ -66,7 +69,7 @@ class TrainSettings:
         shown="random init",
     )
     workers: int = option(2, "processes decoding videos into the frame cache", parse=positive_int)
-    temporal: str = option("mean", "temporal encoder", choices=tuple(TEMPORAL_ENCODERS))
+    temporal: str = option("mean", "temporal encoder", choices=TEMPORAL_ENCODER_NAMES)
     face_crop: bool = option(False, "crop each frame to its main face (model/faces.py), in training and serving")
     train_frames: int | None = option(
         None, "frames per video per training step", parse=positive_int, shown="1 with mean pooling, else all --frames"

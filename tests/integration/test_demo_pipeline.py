@@ -10,9 +10,10 @@ import pytest
 import torch
 
 from model.checkpoint import load_detector
+from model.defaults import DEFAULT_PRECISION
 from model.frames import sample_video
 from model.inference import score_clips
-from model.precision import DEFAULT_PRECISION, uses_bf16
+from model.precision import uses_bf16
 from model.preprocess import preprocess_clip
 from model.verdict import DecisionRule
 from train.demo import DemoRecipe, build_demo

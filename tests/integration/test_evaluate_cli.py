@@ -12,8 +12,9 @@ import torch
 
 from model.checkpoint import save_checkpoint
 from model.config import ModelConfig
+from model.defaults import DEFAULT_PRECISION
 from model.network import build_detector
-from model.precision import DEFAULT_PRECISION, uses_bf16
+from model.precision import uses_bf16
 from tests.fixtures.media import REPO_ROOT
 from train.decision import DecisionSettings, ScoredClips, fit_decision
 from train.heldout import score_files

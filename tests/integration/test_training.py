@@ -10,9 +10,10 @@ import torch
 from torchvision.models import resnet18
 
 from model.checkpoint import load_detector
+from model.defaults import DEFAULT_PRECISION
 from model.frames import sample_video
 from model.inference import score_clips
-from model.precision import DEFAULT_PRECISION, uses_bf16
+from model.precision import uses_bf16
 from model.preprocess import preprocess_clip
 from tests.fixtures.media import REPO_ROOT
 from train.__main__ import main as train_main

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analysis.evaluate import equal_error_rate, figures, risk_coverage, source_of
+from analysis.evaluation import equal_error_rate, figures, risk_coverage, source_of
 from train.datasets import VideoItem
 
 

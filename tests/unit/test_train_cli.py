@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import fields
 from pathlib import Path
 
 import pytest
 
-from model.precision import PRECISIONS
+from model.defaults import PRECISIONS
 from model.temporal import TEMPORAL_ENCODERS
 from train.__main__ import build_parser
 from train.settings import TrainSettings
@@ -71,3 +73,19 @@ def test_choices_come_from_the_registries_and_values_are_checked():
     for bad in (["--epochs", "0"], ["--lr", "-1"], ["--temporal", "lstm"], ["--precision", "fp16"]):
         with pytest.raises(SystemExit):
             parser.parse_args(["--data", "d", *bad])
+
+
+@pytest.mark.parametrize("module", ["train", "analysis.evaluate"])
+def test_help_answers_without_loading_torch(module):
+    """--help parses the options alone: torch, torchvision and sklearn load only for real work."""
+    code = (
+        f"import runpy, sys\nsys.argv = [{module!r}, '--help']\n"
+        f"try:\n    runpy.run_module({module!r}, run_name='__main__')\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('torch', 'torchvision', 'sklearn') if m in sys.modules), file=sys.stderr)"
+    )
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=root, timeout=60, check=False
+    )
+    assert "usage:" in result.stdout
+    assert result.stderr.strip().splitlines()[-1] == "[]"
