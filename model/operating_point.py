@@ -63,20 +63,17 @@ def grouped_threshold_for_fpr(
         raise ValueError(f"FPR confidence must be in [0, 1), got {confidence}")
     scores = np.asarray(genuine_probabilities, dtype=np.float64)
     plain = threshold_for_fpr(scores, target_fpr)
-    names = sorted(set(groups)) if groups is not None else []
-    if confidence == 0 or len(names) < 2:
+    if groups is None or confidence == 0:
         return plain
-    position = {name: index for index, name in enumerate(names)}
-    members = [[] for _ in names]
-    for clip, group in enumerate(groups):
-        members[position[group]].append(clip)
+    names, group_of = np.unique(np.asarray(groups), return_inverse=True)
+    if len(names) < 2:
+        return plain
+    members = [np.flatnonzero(group_of == g) for g in range(len(names))]
     rng = np.random.default_rng(seed)
-    resampled = [
-        threshold_for_fpr(
-            scores[np.concatenate([members[g] for g in rng.integers(len(names), size=len(names))])], target_fpr
-        )
-        for _ in range(RESAMPLES)
-    ]
+    resampled = []
+    for _ in range(RESAMPLES):
+        drawn = rng.integers(len(names), size=len(names))
+        resampled.append(threshold_for_fpr(scores[np.concatenate([members[g] for g in drawn])], target_fpr))
     return max(plain, float(np.quantile(resampled, confidence)))
 
 
