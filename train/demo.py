@@ -34,6 +34,7 @@ from train.decision import DecisionSettings, ScoredClips, evaluate_clips, fit_de
 from train.demo_report import write_demo_report
 from train.heldout import score_files, score_frame_clips
 from train.onthefly import OnTheFlySettings, train_on_the_fly
+from train.settings import unit_fraction
 from train.synth.clips import GENERATION, MANIFEST, ClipSettings, pair_group, write_clips
 from train.synth.probes import foreign_clips
 
@@ -267,10 +268,10 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, DemoRecipe]:
         default=recipe.target_auc,
         help="stop once fresh validation pairs reach this frame-level ROC-AUC (default %(default)s)",
     )
-    parser.add_argument("--target-fpr", type=float, default=recipe.target_fpr)
+    parser.add_argument("--target-fpr", type=unit_fraction, default=recipe.target_fpr)
     parser.add_argument(
         "--fpr-confidence",
-        type=float,
+        type=unit_fraction,
         default=recipe.fpr_confidence,
         help="share of resampled source mixes whose FPR the threshold keeps under --target-fpr; "
         "0: the plain threshold (default %(default)s)",

@@ -2,8 +2,12 @@
 
 import json
 
-from train.demo import DemoRecipe, clip_settings, existing_clips_match
+import numpy as np
+import pytest
+
+from train.demo import DemoRecipe, clip_settings, existing_clips_match, parse_args
 from train.synth.clips import pair_group
+from train.synth.scenes import GENERATED_KINDS, is_generated
 
 
 def write_manifest(folder, **values):
@@ -49,3 +53,18 @@ def test_clips_of_one_packaged_image_share_a_group_and_generated_scenes_do_not()
     assert group("a", "skimage:coffee") != group("a", "skimage:rocket")
     for generated in ("chart", "screen", "cartoon", "procedural", "texture:noise"):
         assert group("a", generated) != group("b", generated)
+
+
+def test_every_generator_names_its_scenes_as_generated():
+    """pair_group tells generated scenes by name: a generator named otherwise would be grouped as one image."""
+    rng = np.random.default_rng(0)
+    for make in GENERATED_KINDS.values():
+        assert is_generated(make(rng).name)
+
+
+@pytest.mark.parametrize("flag", ["--fpr-confidence", "--target-fpr"])
+def test_a_share_out_of_range_is_refused_before_training(flag):
+    """Refused at parsing, not with a traceback after 20 minutes of training."""
+    with pytest.raises(SystemExit):
+        parse_args([flag, "1"])
+    assert getattr(parse_args([flag, "0.1"])[1], flag[2:].replace("-", "_")) == 0.1
